@@ -1,0 +1,44 @@
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { AppConfig } from './config/config.schema';
+import { ErrorFilter } from './common/http/error.filter';
+import { createValidationPipe } from './common/http/validation';
+import { registerBulkContentTypes } from './common/http/content-types';
+
+/** Builds the HTTP application exactly as production runs it; tests call this too. */
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  // Fastify's own errors (body parsing, size limits) reach ErrorFilter through Nest's exception layer.
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  registerBulkContentTypes(fastify, config.http.importBodyLimitBytes);
+  if (config.http.docs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Credit-sanction gateway')
+        .setDescription('Deadlines, signed sanction records and their delivery to the national credit platform and agencies.')
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key from `npm run cli -- principal:create`' })
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  }
+  return app;
+}

@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { Clock } from './common/clock';
+import { CoreModule } from './common/core.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { ConfigModule } from './config/config.module';
+import { AppConfig } from './config/config.schema';
+import { DatabaseModule } from './database/database.module';
+import { EnterprisesModule } from './enterprises/enterprises.module';
+import { HealthModule } from './health/health.module';
+import { ObligationsModule } from './obligations/obligations.module';
+import { PrincipalsModule } from './principals/principals.module';
+import { RedisModule } from './redis/redis.module';
+
+export interface AppOptions {
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CoreModule.forRoot(options.clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        DatabaseModule,
+        RedisModule,
+        IdempotencyModule,
+        PrincipalsModule,
+        EnterprisesModule,
+        ObligationsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { NestFactory } from '@nestjs/core';
+import { parseArgs } from './cli/args';
+import { CliModule } from './cli/cli.module';
+import { Command, principalCommands } from './cli/principal.commands';
+import { ConfigError, loadConfig } from './config/load-config';
+import { ApiError } from './common/http/api-error';
+
+const COMMANDS: Record<string, Command> = { ...principalCommands };
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`usage: npm run cli -- <command> [options]\ncommands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 64;
+  }
+  const { positional, flags } = parseArgs(rest);
+  const config = loadConfig();
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    await command(app, positional, flags);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+    else if (e instanceof ApiError) process.stderr.write(`error: ${e.message}\n`);
+    else process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(e instanceof ConfigError ? 78 : 1);
+  },
+);

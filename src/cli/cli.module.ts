@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CoreModule } from '../common/core.module';
+import { ConfigModule } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { DatabaseModule } from '../database/database.module';
+import { PrincipalsModule } from '../principals/principals.module';
+
+/** What the command line needs: config, database and the features its commands drive; no HTTP, no workers. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig) {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(), DatabaseModule, PrincipalsModule],
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import * as yaml from 'js-yaml';
+import { AppConfig } from './config.schema';
+
+export const CONFIG_DIR = join(__dirname, '..', '..', 'config');
+
+type Env = Record<string, string | undefined>;
+type Plain = Record<string, unknown>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Environment variables fixed by DESIGN section 9, and the config key each one sets. */
+const ENV_KEYS: Record<string, string> = {
+  DATABASE_URL: 'database.url',
+  REDIS_URL: 'redis.url',
+  PORT: 'http.port',
+  SCHEDULER_ENABLED: 'scheduler.enabled',
+  SIGNING_KEY_DIR: 'signing.keyDir',
+  CREDIT_PLATFORM_URL: 'creditPlatform.url',
+  CREDIT_PLATFORM_CLIENT_ID: 'creditPlatform.clientId',
+  CREDIT_PLATFORM_SECRET: 'creditPlatform.secret',
+  OUTBOUND_HTTP_ALLOW: 'outbound.allow',
+  LOG_LEVEL: 'log.level',
+};
+
+export interface LoadConfigOptions {
+  env?: Env;
+  /** Values merged last, for tests and tools (e.g. a scratch database). */
+  overrides?: Plain;
+}
+
+/** Reads config/default.yaml, the NODE_ENV overlay and the environment; validates; throws ConfigError naming each bad key. */
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const env = options.env ?? process.env;
+  let merged: Plain = readYaml('default.yaml');
+  if (env.NODE_ENV) merged = deepMerge(merged, readYaml(`${env.NODE_ENV}.yaml`, true));
+  merged = deepMerge(merged, fromEnv(env));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  return validateConfig(merged);
+}
+
+export function validateConfig(plain: Plain): AppConfig {
+  const config = plainToInstance(AppConfig, plain);
+  const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const problems = errors.flatMap((e) => describe(e, ''));
+  if (problems.length === 0) problems.push(...crossChecks(config));
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function crossChecks(config: AppConfig): string[] {
+  const problems: string[] = [];
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.jurisdiction.timeZone });
+  } catch {
+    problems.push(`jurisdiction.timeZone: unknown time zone "${config.jurisdiction.timeZone}"`);
+  }
+  const departments = new Set(config.jurisdiction.departments.map((d) => d.code));
+  const counties = config.jurisdiction.counties.map((c) => c.code);
+  if (new Set(counties).size !== counties.length) problems.push('jurisdiction.counties: codes must be unique');
+  for (const [dimension, rule] of Object.entries(config.dimensions)) {
+    for (const d of rule.departments) {
+      if (!departments.has(d)) problems.push(`dimensions.${dimension}.departments: unknown department "${d}"`);
+    }
+    if (rule.repair.minMonths > rule.repair.maxMonths) {
+      problems.push(`dimensions.${dimension}.repair.minMonths: must not exceed repair.maxMonths`);
+    }
+    if (rule.extension.allowed && (rule.extension.maxMonths < 1 || rule.extension.maxCount < 1)) {
+      problems.push(`dimensions.${dimension}.extension: an allowed extension needs maxMonths and maxCount of at least 1`);
+    }
+  }
+  return problems;
+}
+
+function describe(error: ValidationError, prefix: string): string[] {
+  const path = prefix ? `${prefix}.${error.property}` : error.property;
+  const own = Object.values(error.constraints ?? {}).map((m) => `${path}: ${m.replace(`${error.property} `, '')}`);
+  return own.concat((error.children ?? []).flatMap((c) => describe(c, path)));
+}
+
+function readYaml(name: string, optional = false): Plain {
+  const file = join(CONFIG_DIR, name);
+  if (!existsSync(file)) {
+    if (optional) return {};
+    throw new ConfigError([`${name}: file not found in ${CONFIG_DIR}`]);
+  }
+  const parsed = yaml.load(readFileSync(file, 'utf8'));
+  if (parsed == null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`${name}: must hold a mapping`]);
+  return parsed as Plain;
+}
+
+function fromEnv(env: Env): Plain {
+  const out: Plain = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    setPath(out, key, coerce(key, raw));
+  }
+  return out;
+}
+
+function coerce(key: string, raw: string): unknown {
+  if (key === 'outbound.allow') return raw.split(',').map((h) => h.trim()).filter(Boolean);
+  if (key === 'http.port') return /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (key === 'scheduler.enabled') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+function setPath(target: Plain, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Plain;
+  node[parts[parts.length - 1]] = value;
+}
+
+function deepMerge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlain(b) && isPlain(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

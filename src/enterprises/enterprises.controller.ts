@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Page } from '../common/http/cursor';
+import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
+import type { Principal } from '../principals/principal';
+import { CreateEnterpriseDto, EnterpriseDto, ListEnterprisesQueryDto } from './dto/enterprise.dto';
+import { EnterprisesService } from './enterprises.service';
+
+@ApiTags('enterprises')
+@ApiBearerAuth()
+@Controller('v1/enterprises')
+export class EnterprisesController {
+  constructor(private readonly enterprises: EnterprisesService) {}
+
+  /** Registers an enterprise, or updates it (idempotent upsert): 201 when new, 200 when it existed. */
+  @Post()
+  @Roles('department')
+  async register(
+    @Body() dto: CreateEnterpriseDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EnterpriseDto> {
+    const { enterprise, created } = await this.enterprises.register(dto, principal);
+    reply.status(created ? 201 : 200);
+    return enterprise;
+  }
+
+  /** Lists enterprises; `quality=org_code_mismatch` gives the data-quality report. */
+  @Get()
+  @Roles('department', 'operator')
+  list(@Query() query: ListEnterprisesQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<EnterpriseDto>> {
+    return this.enterprises.list(query, principal);
+  }
+
+  @Get(':uscc')
+  @Roles('department', 'operator', 'agency')
+  get(@Param('uscc') uscc: string): Promise<EnterpriseDto> {
+    return this.enterprises.get(uscc);
+  }
+}

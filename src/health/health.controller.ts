@@ -1,0 +1,39 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { Public } from '../principals/auth.decorators';
+import { REDIS } from '../redis/redis.module';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** PostgreSQL and Redis reachability; 503 when either is down. */
+  @Get()
+  @Public()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 2000 }), () => this.pingRedis()]);
+  }
+
+  private async pingRedis() {
+    const indicator = this.indicators.check('redis');
+    try {
+      if (this.redis.status === 'wait') await this.redis.connect();
+      const pong = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ]);
+      return pong === 'PONG' ? indicator.up() : indicator.down({ message: String(pong) });
+    } catch (e) {
+      return indicator.down({ message: (e as Error).message });
+    }
+  }
+}

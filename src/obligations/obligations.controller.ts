@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Page } from '../common/http/cursor';
+import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
+import type { Principal } from '../principals/principal';
+import { CreateObligationDto, ListObligationsQueryDto, ObligationDto, ObligationEventDto } from './dto/obligation.dto';
+import { ExitCompletedDto, ExitOrderDto, ExtensionDto, ObjectionDto, RectifiedDto } from './dto/stage-change.dto';
+import { ObligationStageService } from './obligation-stage.service';
+import { ObligationsService } from './obligations.service';
+
+@ApiTags('obligations')
+@ApiBearerAuth()
+@Controller('v1/obligations')
+export class ObligationsController {
+  constructor(
+    private readonly obligations: ObligationsService,
+    private readonly stages: ObligationStageService,
+  ) {}
+
+  /** Opens an obligation: 201 when new, 200 when (department, externalRef) already named the same case. */
+  @Post()
+  @Roles('department')
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer for a repeated key' })
+  async create(
+    @Body() dto: CreateObligationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ObligationDto> {
+    const { obligation, created } = await this.obligations.create(dto, principal);
+    reply.status(created ? 201 : 200);
+    return obligation;
+  }
+
+  @Get()
+  @Roles('department', 'operator')
+  list(@Query() query: ListObligationsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ObligationDto>> {
+    return this.obligations.list(query, principal);
+  }
+
+  @Get(':id')
+  @Roles('department', 'operator')
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ObligationDto> {
+    return this.obligations.get(id, principal);
+  }
+
+  /** Every change: who, what, when, before and after. */
+  @Get(':id/history')
+  @Roles('department', 'operator')
+  history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<{ items: ObligationEventDto[] }> {
+    return this.obligations.history(id, principal);
+  }
+
+  @Post(':id/extension')
+  @HttpCode(200)
+  @Roles('department')
+  extend(@Param('id') id: string, @Body() dto: ExtensionDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.extend(id, dto, p);
+  }
+
+  @Post(':id/rectified')
+  @HttpCode(200)
+  @Roles('department')
+  rectified(@Param('id') id: string, @Body() dto: RectifiedDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.rectify(id, dto, p);
+  }
+
+  @Post(':id/exit-order')
+  @HttpCode(200)
+  @Roles('department')
+  exitOrder(@Param('id') id: string, @Body() dto: ExitOrderDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.orderExit(id, dto, p);
+  }
+
+  @Post(':id/exit-completed')
+  @HttpCode(200)
+  @Roles('department')
+  exitCompleted(@Param('id') id: string, @Body() dto: ExitCompletedDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.completeExit(id, dto, p);
+  }
+
+  @Post(':id/objection')
+  @HttpCode(200)
+  @Roles('department')
+  objection(@Param('id') id: string, @Body() dto: ObjectionDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.objection(id, dto, p);
+  }
+}

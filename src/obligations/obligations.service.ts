@@ -1,0 +1,177 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import canonicalize from 'canonicalize';
+import { Clock } from '../common/clock';
+import { ApiError, FieldProblem, ValidationFailed } from '../common/http/api-error';
+import { decodeCursor, encodeCursor, Page } from '../common/http/cursor';
+import { Jurisdiction } from '../common/jurisdiction';
+import { EnterprisesRepository } from '../enterprises/enterprises.repository';
+import { forbiddenCounty } from '../enterprises/enterprises.service';
+import type { Principal } from '../principals/principal';
+import { DeadlineRules, RuleViolation } from './deadline-rules';
+import { CreateObligationDto, ListObligationsQueryDto, ObligationDto, ObligationEventDto } from './dto/obligation.dto';
+import { ObligationEntity } from './obligation.entity';
+import { snapshot, toEventDto, toObligationDto } from './obligation.mapper';
+import { NewObligation, ObligationsRepository } from './obligations.repository';
+
+/** Opening, reading and listing obligations. Stage changes live in ObligationStageService. */
+@Injectable()
+export class ObligationsService {
+  constructor(
+    private readonly obligations: ObligationsRepository,
+    private readonly enterprises: EnterprisesRepository,
+    private readonly rules: DeadlineRules,
+    private readonly jurisdiction: Jurisdiction,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens an obligation; a repeat of (department, externalRef) with the same content returns the original. */
+  async create(dto: CreateObligationDto, principal: Principal): Promise<{ obligation: ObligationDto; created: boolean }> {
+    const row = this.prepare(dto, principal);
+    if (!(await this.enterprises.findOne(dto.uscc))) {
+      throw new RuleViolation('uscc', `no enterprise ${dto.uscc} is registered; POST /v1/enterprises first`);
+    }
+    return this.obligations.transaction(async (manager) => {
+      const id = await this.obligations.insertIfAbsent(manager, row);
+      if (!id) {
+        const existing = (await this.obligations.findByRef(row.department, row.externalRef, manager))!;
+        assertSameCase(existing, row);
+        return { obligation: toObligationDto(existing), created: false };
+      }
+      const created = (await this.obligations.findById(id, manager))!;
+      await this.obligations.insertEvent(manager, {
+        obligationId: id,
+        action: 'created',
+        actorId: principal.id,
+        actorName: principal.name,
+        at: row.createdAt,
+        before: null,
+        after: snapshot(created),
+        details: null,
+      });
+      return { obligation: toObligationDto(created), created: true };
+    });
+  }
+
+  /** Checks a request against config and scope and computes its deadline; shared with bulk import. */
+  prepare(dto: CreateObligationDto, principal: Principal, line?: number): NewObligation {
+    const problems: FieldProblem[] = [];
+    const county = this.jurisdiction.countyProblem('county', dto.county);
+    const department = this.jurisdiction.departmentProblem('department', dto.department);
+    if (county) problems.push(county);
+    if (department) problems.push(department);
+    const stage = dto.stage ?? 'rectification';
+    const deadline = dto.deadline ?? (stage === 'rectification' ? this.rules.defaultDeadline(dto.dimension, dto.issuedOn) : null);
+    if (!deadline) {
+      problems.push({
+        field: 'deadline',
+        message: stage === 'exit_ordered' ? 'required: the exit deadline' : `required: the ${dto.dimension} dimension has no default period`,
+      });
+    } else if (deadline < dto.issuedOn) {
+      problems.push({ field: 'deadline', message: `must not be before issuedOn ${dto.issuedOn}` });
+    }
+    if (dto.issuedOn > this.jurisdiction.today()) problems.push({ field: 'issuedOn', message: 'must not be in the future' });
+    if (problems.length) throw new ValidationFailed(problems.map((p) => ({ ...p, line })));
+    if (!this.rules.rule(dto.dimension).departments.includes(dto.department)) {
+      throw new RuleViolation('department', `${dto.department} is not responsible for the ${dto.dimension} dimension`);
+    }
+    if (!principal.mayActFor(dto.department, dto.county)) {
+      if (principal.role === 'department' && principal.department === dto.department) throw forbiddenCounty(dto.county);
+      throw new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN_SCOPE', `department: this key may not act for ${dto.department}`);
+    }
+    const now = this.clock.now();
+    return {
+      uscc: dto.uscc,
+      dimension: dto.dimension,
+      department: dto.department,
+      county: dto.county,
+      basis: dto.basis,
+      issuedOn: dto.issuedOn,
+      capacity: dto.capacity.map((c) => ({ equipment: c.equipment, ...(c.line ? { line: c.line } : {}), amount: c.amount, unit: c.unit })),
+      externalRef: dto.externalRef,
+      stage,
+      deadline: deadline!,
+      extendedTo: null,
+      extensionCount: 0,
+      previousStage: null,
+      notifiedOn: null,
+      rectificationOverdueOn: null,
+      stageDetails: {},
+      createdBy: principal.id,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+  }
+
+  async get(id: string, principal: Principal): Promise<ObligationDto> {
+    return toObligationDto(await this.readable(id, principal));
+  }
+
+  async history(id: string, principal: Principal): Promise<{ items: ObligationEventDto[] }> {
+    await this.readable(id, principal);
+    return { items: (await this.obligations.history(id)).map(toEventDto) };
+  }
+
+  async list(query: ListObligationsQueryDto, principal: Principal): Promise<Page<ObligationDto>> {
+    const limit = query.limit ?? 100;
+    const cursor = decodeCursor(query.cursor, 2);
+    let department = query.department;
+    let counties: readonly string[] | undefined;
+    if (principal.role === 'department') {
+      if (department && department !== principal.department) {
+        throw new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN_SCOPE', `department: this key may not read ${department}`);
+      }
+      department = principal.department!;
+      if (principal.counties.length) counties = principal.counties;
+    }
+    const rows = await this.obligations.list({
+      stage: query.stage,
+      county: query.county,
+      counties,
+      dimension: query.dimension,
+      department,
+      uscc: query.uscc,
+      after: cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
+      limit: limit + 1,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toObligationDto),
+      nextCursor: rows.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  private async readable(id: string, principal: Principal): Promise<ObligationEntity> {
+    const found = isUuid(id) ? await this.obligations.findById(id) : null;
+    if (!found) throw notFound(id);
+    if (!principal.mayRead(found.department, found.county)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN_SCOPE', `this key may not read obligations of ${found.department} in ${found.county}`);
+    }
+    return found;
+  }
+}
+
+export function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
+export function notFound(id: string): ApiError {
+  return new ApiError(HttpStatus.NOT_FOUND, 'OBLIGATION_NOT_FOUND', `id: no obligation ${id}`);
+}
+
+const CASE_FIELDS = ['uscc', 'dimension', 'county', 'basis', 'issuedOn', 'deadline'] as const;
+
+/** A repeated externalRef is a retry only when it describes the same case. */
+export function assertSameCase(existing: ObligationEntity, incoming: NewObligation): void {
+  const differs = CASE_FIELDS.filter((f) => String(existing[f]) !== String(incoming[f]));
+  if (canonicalize(existing.capacity) !== canonicalize(incoming.capacity)) differs.push('capacity' as never);
+  if (differs.length) {
+    throw new ApiError(
+      HttpStatus.CONFLICT,
+      'EXTERNAL_REF_CONFLICT',
+      `externalRef: ${incoming.externalRef} already names obligation ${existing.id} with different ${differs.join(', ')}`,
+      { obligationId: existing.id, fields: differs },
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { FixedClock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/load-config';
+import type { AppConfig } from '../../src/config/config.schema';
+import { PrincipalsService, CreatePrincipalCommand } from '../../src/principals/principals.service';
+import { createScratchDatabase } from './database';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  clock: FixedClock;
+  baseUrl: string;
+  databaseUrl: string;
+  /** Creates a principal directly (as the CLI does) and returns its key. */
+  key(command: Partial<CreatePrincipalCommand> & { role: string }): Promise<string>;
+  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real application on a random port, over a scratch copy of the migrated database. */
+export async function startTestApp(overrides: Record<string, unknown> = {}, now = '2025-06-01T04:00:00Z'): Promise<TestApp> {
+  const db = await createScratchDatabase();
+  const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' }, overrides: { ...overrides, database: { url: db.url, poolSize: 5 } } });
+  const clock = new FixedClock(new Date(now));
+  const app = await createApp(config, { clock });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  let n = 0;
+  return {
+    app,
+    config,
+    clock,
+    baseUrl,
+    databaseUrl: db.url,
+    async key(command) {
+      const result = await app.get(PrincipalsService).create({ name: `${command.role}-${++n}`, ...command });
+      return result.key;
+    },
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      if (options.key) headers.authorization = `Bearer ${options.key}`;
+      let body: string | Buffer | undefined;
+      if (options.raw !== undefined) body = options.raw;
+      else if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(baseUrl + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+      return { status: res.status, body: parsed as any, headers: res.headers };
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
