@@ -48,6 +48,8 @@ export class Foundation1764190000000 implements MigrationInterface {
         external_ref text NOT NULL,
         stage text NOT NULL CHECK (stage IN ('rectification', 'rectified', 'exit_ordered', 'notified', 'sanctioned', 'exited')),
         deadline date NOT NULL,
+        -- The deadline the case was opened with; a repeated create is compared against it.
+        initial_deadline date NOT NULL,
         extended_to date,
         extension_count int NOT NULL DEFAULT 0,
         effective_deadline date GENERATED ALWAYS AS (COALESCE(extended_to, deadline)) STORED,

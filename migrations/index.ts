@@ -1,4 +1,7 @@
 // Every migration class, in order, for code that runs migrations without the compiled glob (the test setup).
 import { Foundation1764190000000 } from './1764190000000-Foundation';
+import { Subscriptions1764190100000 } from './1764190100000-Subscriptions';
+import { Records1764190200000 } from './1764190200000-Records';
+import { Delivery1764190300000 } from './1764190300000-Delivery';
 
-export const MIGRATIONS = [Foundation1764190000000];
+export const MIGRATIONS = [Foundation1764190000000, Subscriptions1764190100000, Records1764190200000, Delivery1764190300000];

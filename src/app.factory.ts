@@ -7,7 +7,7 @@ import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config.schema';
 import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
-import { registerBulkContentTypes } from './common/http/content-types';
+import { refuseTextBodies, registerBulkContentTypes } from './common/http/content-types';
 
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -27,6 +27,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     void reply.header('x-request-id', request.id);
     done();
   });
+  refuseTextBodies(fastify);
   registerBulkContentTypes(fastify, config.http.importBodyLimitBytes);
   if (config.http.docs) {
     const document = SwaggerModule.createDocument(

@@ -11,6 +11,13 @@ import { HealthModule } from './health/health.module';
 import { ObligationsModule } from './obligations/obligations.module';
 import { PrincipalsModule } from './principals/principals.module';
 import { RedisModule } from './redis/redis.module';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DeliveryModule } from './delivery/delivery.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { RecordsModule } from './records/records.module';
+import { SweepModule } from './sweep/sweep.module';
+import { SigningModule } from './signing/signing.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 export interface AppOptions {
   clock?: Clock;
@@ -37,6 +44,13 @@ export class AppModule {
         PrincipalsModule,
         EnterprisesModule,
         ObligationsModule,
+        SubscriptionsModule,
+        SigningModule,
+        ScheduleModule.forRoot(),
+        DeliveryModule,
+        LedgerModule,
+        RecordsModule,
+        SweepModule,
         HealthModule,
       ],
     };

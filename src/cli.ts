@@ -2,20 +2,26 @@ import { NestFactory } from '@nestjs/core';
 import { parseArgs } from './cli/args';
 import { CliModule } from './cli/cli.module';
 import { Command, principalCommands } from './cli/principal.commands';
+import { signingCommands, StandaloneCommand } from './cli/signing.commands';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ApiError } from './common/http/api-error';
 
 const COMMANDS: Record<string, Command> = { ...principalCommands };
+// These need only the config (keys, offline verification): no database is opened for them.
+const STANDALONE: Record<string, StandaloneCommand> = { ...signingCommands };
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    process.stderr.write(`usage: npm run cli -- <command> [options]\ncommands: ${Object.keys(COMMANDS).join(', ')}\n`);
+  const standalone = name ? STANDALONE[name] : undefined;
+  if (!command && !standalone) {
+    process.stderr.write(`usage: npm run cli -- <command> [options]\ncommands: ${[...Object.keys(COMMANDS), ...Object.keys(STANDALONE)].join(', ')}\n`);
     return 64;
   }
   const { positional, flags } = parseArgs(rest);
   const config = loadConfig();
+  if (standalone) return standalone(config, positional, flags);
+  if (!command) return 64;
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     await command(app, positional, flags);

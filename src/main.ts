@@ -13,7 +13,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const app = await createApp(config);
-  await app.listen(config.http.port, config.http.host);
+  // A worker-only or scheduler-only process runs the same modules without serving HTTP.
+  if (config.runtime.roles.includes('api')) await app.listen(config.http.port, config.http.host);
+  else await app.init();
 }
 
 void main();

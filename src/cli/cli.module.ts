@@ -4,6 +4,7 @@ import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { DatabaseModule } from '../database/database.module';
 import { PrincipalsModule } from '../principals/principals.module';
+import { SigningModule } from '../signing/signing.module';
 
 /** What the command line needs: config, database and the features its commands drive; no HTTP, no workers. */
 @Module({})
@@ -11,7 +12,7 @@ export class CliModule {
   static forRoot(config: AppConfig) {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(), DatabaseModule, PrincipalsModule],
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(), DatabaseModule, PrincipalsModule, SigningModule],
     };
   }
 }

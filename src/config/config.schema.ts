@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -36,6 +37,8 @@ export class DatabaseConfig {
 
 export class RedisConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// connection string' }) url: string;
+  /** Prefix of every key the gateway writes (queues, rate counters), so that several deployments can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, _ or -' }) keyPrefix: string;
 }
 
 export class AuthConfig {
@@ -59,6 +62,11 @@ export class CreditPlatformConfig {
 
 export class OutboundConfig {
   @IsArray() @IsString({ each: true }) allow: string[];
+}
+
+export class SubscriptionsConfig {
+  /** Hours a rotated-out signing secret still signs pushes beside the new one. */
+  @IsInt() @Min(0) @Max(720) secretOverlapHours: number;
 }
 
 export class CodeName {
@@ -101,6 +109,40 @@ export class DimensionsConfig {
   @ValidateNested() @Type(() => DimensionRule) technology: DimensionRule;
 }
 
+export class CircuitConfig {
+  /** Consecutive failed attempts that open a target's circuit. */
+  @IsInt() @Min(1) failureThreshold: number;
+  /** How long an open circuit waits before one probe (half-open). */
+  @IsInt() @Min(100) cooldownMs: number;
+}
+
+export class DeliveryConfig {
+  @IsInt() @Min(100) timeoutMs: number;
+  /** Delay before each attempt in seconds; the first is usually 0. After the last attempt a delivery is dead. */
+  @IsArray() @ArrayNotEmpty() @IsInt({ each: true }) @Min(0, { each: true }) scheduleSeconds: number[];
+  /** Each delay is spread by up to this fraction either way. */
+  @IsNumber() @Min(0) @Max(1) jitter: number;
+  /** A Retry-After answer is honoured up to this many seconds. */
+  @IsInt() @Min(0) retryAfterMaxSeconds: number;
+  /** A claimed delivery whose worker has not reported back by then is claimed again. */
+  @IsInt() @Min(1000) leaseMs: number;
+  @IsInt() @Min(10) relayIntervalMs: number;
+  @IsInt() @Min(1) claimBatch: number;
+  @IsInt() @Min(1) workerConcurrency: number;
+  /** Failed attempts after which delivery.failing is raised. */
+  @IsInt() @Min(1) failingAfterAttempts: number;
+  /** A subscription still failing this long after its first failure is disabled. */
+  @IsInt() @Min(1) disableAfterHours: number;
+  @ValidateNested() @Type(() => CircuitConfig) circuit: CircuitConfig;
+  /** Optional webhook receiving operator alerts as JSON. */
+  @IsString() alertWebhookUrl: string;
+}
+
+export class RuntimeConfig {
+  /** What this process does: serve the HTTP API, run queue workers and the relay, run scheduled jobs. */
+  @IsArray() @ArrayNotEmpty() @IsIn(['api', 'worker', 'scheduler'], { each: true }) roles: string[];
+}
+
 /** The whole validated configuration; injected by its class. */
 export class AppConfig {
   @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
@@ -112,6 +154,9 @@ export class AppConfig {
   @ValidateNested() @Type(() => SigningConfig) signing: SigningConfig;
   @ValidateNested() @Type(() => CreditPlatformConfig) creditPlatform: CreditPlatformConfig;
   @ValidateNested() @Type(() => OutboundConfig) outbound: OutboundConfig;
+  @ValidateNested() @Type(() => SubscriptionsConfig) subscriptions: SubscriptionsConfig;
+  @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig;
+  @ValidateNested() @Type(() => RuntimeConfig) runtime: RuntimeConfig;
   @ValidateNested() @Type(() => JurisdictionConfig) jurisdiction: JurisdictionConfig;
   @ValidateNested() @Type(() => DimensionsConfig) dimensions: DimensionsConfig;
 }

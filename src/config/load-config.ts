@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as yaml from 'js-yaml';
@@ -28,6 +28,7 @@ const ENV_KEYS: Record<string, string> = {
   CREDIT_PLATFORM_SECRET: 'creditPlatform.secret',
   OUTBOUND_HTTP_ALLOW: 'outbound.allow',
   LOG_LEVEL: 'log.level',
+  GATEWAY_ROLES: 'runtime.roles',
 };
 
 export interface LoadConfigOptions {
@@ -41,6 +42,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const env = options.env ?? process.env;
   let merged: Plain = readYaml('default.yaml');
   if (env.NODE_ENV) merged = deepMerge(merged, readYaml(`${env.NODE_ENV}.yaml`, true));
+  // GATEWAY_CONFIG names one more YAML file (absolute, or relative to the working directory) for a deployment's own values.
+  if (env.GATEWAY_CONFIG) merged = deepMerge(merged, readYaml(resolve(env.GATEWAY_CONFIG)));
   merged = deepMerge(merged, fromEnv(env));
   if (options.overrides) merged = deepMerge(merged, options.overrides);
   return validateConfig(merged);
@@ -86,7 +89,7 @@ function describe(error: ValidationError, prefix: string): string[] {
 }
 
 function readYaml(name: string, optional = false): Plain {
-  const file = join(CONFIG_DIR, name);
+  const file = resolve(CONFIG_DIR, name);
   if (!existsSync(file)) {
     if (optional) return {};
     throw new ConfigError([`${name}: file not found in ${CONFIG_DIR}`]);
@@ -108,7 +111,7 @@ function fromEnv(env: Env): Plain {
 }
 
 function coerce(key: string, raw: string): unknown {
-  if (key === 'outbound.allow') return raw.split(',').map((h) => h.trim()).filter(Boolean);
+  if (key === 'outbound.allow' || key === 'runtime.roles') return raw.split(',').map((h) => h.trim()).filter(Boolean);
   if (key === 'http.port') return /^\d+$/.test(raw) ? Number(raw) : raw;
   if (key === 'scheduler.enabled') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;

@@ -11,7 +11,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'migrations',
-    logging: ['error'],
+    // Failed queries surface as errors where they happen; TypeORM's own logging would print every parameter.
+    logging: false,
   };
 }
 

@@ -27,10 +27,12 @@ export class HealthController {
     const indicator = this.indicators.check('redis');
     try {
       if (this.redis.status === 'wait') await this.redis.connect();
+      // The timer is cleared once the ping answers: a pending one would hold the process open after shutdown.
+      let timer: NodeJS.Timeout | undefined;
       const pong = await Promise.race([
         this.redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-      ]);
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000))),
+      ]).finally(() => clearTimeout(timer));
       return pong === 'PONG' ? indicator.up() : indicator.down({ message: String(pong) });
     } catch (e) {
       return indicator.down({ message: (e as Error).message });

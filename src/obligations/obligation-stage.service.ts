@@ -10,7 +10,8 @@ import { ExitCompletedDto, ExitOrderDto, ExtensionDto, ObjectionDto, RectifiedDt
 import { ObligationHooks } from './obligation-hooks';
 import { ObligationEntity } from './obligation.entity';
 import { snapshot, toObligationDto } from './obligation.mapper';
-import { isUuid, notFound } from './obligations.service';
+import { isUuid } from '../common/ids';
+import { notFound } from './obligations.service';
 import { NewObligation, ObligationsRepository } from './obligations.repository';
 import { nextStage, StageAction } from './stage-machine';
 

@@ -22,6 +22,7 @@ export class ObligationEntity {
   @Column('text', { name: 'external_ref' }) externalRef: string;
   @Column('text') stage: Stage;
   @Column('date') deadline: string;
+  @Column('date', { name: 'initial_deadline' }) initialDeadline: string;
   @Column('date', { name: 'extended_to', nullable: true }) extendedTo: string | null;
   @Column('int', { name: 'extension_count' }) extensionCount: number;
   @Column({ type: 'date', name: 'effective_deadline', insert: false, update: false }) effectiveDeadline: string;

@@ -2,7 +2,8 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { Clock } from '../common/clock';
 import { ApiError, FieldProblem, ValidationFailed } from '../common/http/api-error';
-import { decodeCursor, encodeCursor, Page } from '../common/http/cursor';
+import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
+import { isUuid } from '../common/ids';
 import { Jurisdiction } from '../common/jurisdiction';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository';
 import { forbiddenCounty } from '../enterprises/enterprises.service';
@@ -90,6 +91,7 @@ export class ObligationsService {
       externalRef: dto.externalRef,
       stage,
       deadline: deadline!,
+      initialDeadline: deadline!,
       extendedTo: null,
       extensionCount: 0,
       previousStage: null,
@@ -114,7 +116,7 @@ export class ObligationsService {
 
   async list(query: ListObligationsQueryDto, principal: Principal): Promise<Page<ObligationDto>> {
     const limit = query.limit ?? 100;
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, 2, ([at, id]) => isIsoInstant(at) && typeof id === 'string' && isUuid(id));
     let department = query.department;
     let counties: readonly string[] | undefined;
     if (principal.role === 'department') {
@@ -152,20 +154,18 @@ export class ObligationsService {
   }
 }
 
-export function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-}
-
 export function notFound(id: string): ApiError {
   return new ApiError(HttpStatus.NOT_FOUND, 'OBLIGATION_NOT_FOUND', `id: no obligation ${id}`);
 }
 
-const CASE_FIELDS = ['uscc', 'dimension', 'county', 'basis', 'issuedOn', 'deadline'] as const;
+const CASE_FIELDS = ['uscc', 'dimension', 'county', 'basis', 'issuedOn'] as const;
 
 /** A repeated externalRef is a retry only when it describes the same case. */
 export function assertSameCase(existing: ObligationEntity, incoming: NewObligation): void {
-  const differs = CASE_FIELDS.filter((f) => String(existing[f]) !== String(incoming[f]));
-  if (canonicalize(existing.capacity) !== canonicalize(incoming.capacity)) differs.push('capacity' as never);
+  const differs: string[] = CASE_FIELDS.filter((f) => String(existing[f]) !== String(incoming[f]));
+  // Later stage changes move `deadline`; a retry is compared with the deadline the case was opened with.
+  if (existing.initialDeadline !== incoming.initialDeadline) differs.push('deadline');
+  if (canonicalize(existing.capacity) !== canonicalize(incoming.capacity)) differs.push('capacity');
   if (differs.length) {
     throw new ApiError(
       HttpStatus.CONFLICT,

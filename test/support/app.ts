@@ -20,6 +20,8 @@ export interface TestApp {
   databaseUrl: string;
   /** Creates a principal directly (as the CLI does) and returns its key. */
   key(command: Partial<CreatePrincipalCommand> & { role: string }): Promise<string>;
+  /** Like key(), with the principal's id too (to revoke it, or to find it as an actor). */
+  principal(command: Partial<CreatePrincipalCommand> & { role: string }): Promise<{ id: string; key: string; name: string }>;
   request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
@@ -27,22 +29,32 @@ export interface TestApp {
 /** The real application on a random port, over a scratch copy of the migrated database. */
 export async function startTestApp(overrides: Record<string, unknown> = {}, now = '2025-06-01T04:00:00Z'): Promise<TestApp> {
   const db = await createScratchDatabase();
-  const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' }, overrides: { ...overrides, database: { url: db.url, poolSize: 5 } } });
+  const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' }, overrides: {
+      ...overrides,
+      database: { url: db.url, poolSize: 5 },
+      // Each app gets its own queues and counters: parallel test files share one Redis.
+      redis: { keyPrefix: `t${db.url.split('_').pop()}`, ...((overrides.redis as object) ?? {}) },
+    },
+  });
   const clock = new FixedClock(new Date(now));
   const app = await createApp(config, { clock });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   let n = 0;
+  const principal: TestApp['principal'] = async (command) => {
+    const result = await app.get(PrincipalsService).create({ name: `${command.role}-${++n}`, ...command });
+    return { id: result.id, key: result.key, name: result.principal.name };
+  };
   return {
     app,
     config,
     clock,
     baseUrl,
     databaseUrl: db.url,
+    principal,
     async key(command) {
-      const result = await app.get(PrincipalsService).create({ name: `${command.role}-${++n}`, ...command });
-      return result.key;
+      return (await principal(command)).key;
     },
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };

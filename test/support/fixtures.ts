@@ -1,7 +1,10 @@
 import { usccCheckCharacter } from '../../src/enterprises/uscc';
 
-/** A valid USCC for a number (organisation code checked too, unless told to break it). */
-export function uscc(n: number, opts: { orgCodeMismatch?: boolean } = {}): string {
+/**
+ * A valid USCC for a number (organisation code checked too, unless told to break it). `prefix` replaces the
+ * registration authority and type (the first two characters, "91" by default).
+ */
+export function uscc(n: number, opts: { orgCodeMismatch?: boolean; prefix?: string } = {}): string {
   const body = String(n).padStart(8, '0');
   const weights = [3, 7, 9, 10, 5, 8, 4, 2];
   let sum = 0;
@@ -9,7 +12,7 @@ export function uscc(n: number, opts: { orgCodeMismatch?: boolean } = {}): strin
   let c = 11 - (sum % 11);
   if (opts.orgCodeMismatch) c = c === 1 ? 2 : 1;
   const check = c === 10 ? 'X' : c === 11 ? '0' : String(c);
-  const first17 = `91441600${body}${check}`;
+  const first17 = `${opts.prefix ?? '91'}441600${body}${check}`;
   return first17 + usccCheckCharacter(first17);
 }
 

@@ -1,6 +1,7 @@
-import { prepareTemplateDatabase } from './database';
+import { prepareTemplateDatabase, TEMPLATE_DB } from './database';
 
-// Migrates one template database per run; each suite then copies it (see database.ts).
+// Makes sure the template for the current migrations exists; each suite then copies it (see database.ts).
 export default async function globalSetup(): Promise<void> {
   await prepareTemplateDatabase();
+  process.env.TEST_TEMPLATE_DB = TEMPLATE_DB;
 }

@@ -31,7 +31,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (status === 415) return fieldError(status, 'content-type', `unsupported media type (${text})`);
   if (status === 413) return fieldError(status, 'body', 'larger than the configured size limit');
   if (status === 400) return fieldError(status, 'body', text);
-  return buildBody(status, text);
+  // Health's 503 carries which dependency is down; operators need that more than the generic text.
+  return buildBody(status, text, typeof response === 'object' && response !== null ? response : undefined);
 }
 
 function fieldError(status: number, field: string, message: string): ErrorBody {

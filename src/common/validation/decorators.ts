@@ -12,3 +12,15 @@ export function IsCivilDate(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (value: unknown) => isCivilDate(value) },
     });
 }
+
+/** Text that is more than whitespace: names and case numbers are trimmed or compared, so "  " would mean nothing. */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must not be blank', ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || value.trim().length > 0 },
+    });
+}

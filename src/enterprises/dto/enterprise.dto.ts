@@ -1,13 +1,14 @@
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { INDUSTRIES, Industry } from '../../common/domain';
+import { IsNotBlank } from '../../common/validation/decorators';
 import { IsUscc } from '../is-uscc.decorator';
 
 export class CreateEnterpriseDto {
   /** Unified social credit code (统一社会信用代码), 18 characters; the check character must match. */
   @IsUscc() uscc: string;
   /** Registered name. */
-  @IsString() @Length(1, 200) name: string;
+  @IsString() @Length(1, 200) @IsNotBlank() name: string;
   /** County code from the jurisdiction's configuration, e.g. 441602. */
   @IsString() @Length(1, 32) county: string;
   /** Industry of the enterprise. */

@@ -15,19 +15,19 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DIMENSIONS, Dimension } from '../../common/domain';
-import { IsCivilDate } from '../../common/validation/decorators';
+import { IsCivilDate, IsNotBlank } from '../../common/validation/decorators';
 import { IsUscc } from '../../enterprises/is-uscc.decorator';
 import { STAGES, Stage } from '../stage-machine';
 
 export class CapacityItemDto {
   /** Equipment, e.g. "450m³ blast furnace". */
-  @IsString() @Length(1, 200) equipment: string;
+  @IsString() @Length(1, 200) @IsNotBlank() equipment: string;
   /** Production line, when the order names one. */
   @IsOptional() @IsString() @Length(1, 200) line?: string;
   /** Capacity amount, positive. */
   @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() amount: number;
   /** Unit of the amount, e.g. "万吨/年" or "MW". */
-  @IsString() @Length(1, 40) unit: string;
+  @IsString() @Length(1, 40) @IsNotBlank() unit: string;
 }
 
 export class CreateObligationDto {
@@ -40,14 +40,14 @@ export class CreateObligationDto {
   /** County code from config. */
   @IsString() @Length(1, 32) county: string;
   /** Legal basis of the order, in words. */
-  @IsString() @Length(1, 2000) basis: string;
+  @IsString() @Length(1, 2000) @IsNotBlank() basis: string;
   /** Date the order was issued, YYYY-MM-DD. */
   @IsCivilDate() issuedOn: string;
   /** Capacity concerned: equipment, production line, amount and unit. */
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CapacityItemDto)
   capacity: CapacityItemDto[];
   /** The department's own case number, unique per department; a repeat returns the existing obligation. */
-  @IsString() @Length(1, 100) externalRef: string;
+  @IsString() @Length(1, 100) @IsNotBlank() externalRef: string;
   /** Rectification deadline (or the exit deadline when stage is exit_ordered); computed from the rules when omitted. */
   @IsOptional() @IsCivilDate() deadline?: string;
   /** Starting stage: rectification (default) or exit_ordered (coal-power closures, technology). */

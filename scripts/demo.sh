@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# `npm run demo`: a running gateway with demo principals and Heyuan demo data, from a fresh clone.
+# Makes sure PostgreSQL and Redis run, installs and builds, creates and migrates the database, starts the
+# gateway, creates API keys with the CLI, loads scripts/demo/data.js over HTTP, then keeps the gateway in
+# the foreground until Ctrl-C. Safe to run again: it reuses what exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gateway}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export PORT="${PORT:-3000}"
+BASE_URL="http://127.0.0.1:${PORT}"
+KEYS_FILE=var/demo-keys.env
+GATEWAY_LOG=var/demo-gateway.log
+GATEWAY_PID=""
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+# The same start commands as .ci/run, for machines where the services are installed but stopped.
+ensure_services() {
+  if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+    command -v pg_ctlcluster >/dev/null || die "PostgreSQL does not answer on 127.0.0.1:5432; start it first"
+    echo "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  fi
+  if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    command -v redis-server >/dev/null || die "Redis does not answer on 127.0.0.1:6379; start it first"
+    echo "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+  fi
+}
+
+prepare() {
+  say "dependencies and build"
+  node scripts/ensure-deps.js
+  npm run build
+  say "database"
+  node scripts/create-database.js
+  npm run migration:run
+}
+
+start_gateway() {
+  local rc=0
+  curl -s -o /dev/null --max-time 2 "${BASE_URL}/health" || rc=$?
+  # 7 is "connection refused": nothing listens there yet.
+  [[ $rc -eq 7 ]] || die "something already answers on port ${PORT}; stop it or run with PORT=<another port>"
+  say "starting the gateway on ${BASE_URL} (log: ${GATEWAY_LOG})"
+  mkdir -p var
+  # Its own process group, so Ctrl-C reaches only this script, which then stops the gateway once, gracefully.
+  set -m
+  node dist/main.js >"$GATEWAY_LOG" 2>&1 &
+  GATEWAY_PID=$!
+  set +m
+  for _ in $(seq 1 60); do
+    if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then
+      tail -n 30 "$GATEWAY_LOG" >&2 || true
+      GATEWAY_PID=""
+      die "the gateway exited during start-up (log above)"
+    fi
+    curl -fsS -o /dev/null --max-time 2 "${BASE_URL}/health" 2>/dev/null && return 0
+    sleep 1
+  done
+  die "no healthy answer from ${BASE_URL}/health within 60 s; see ${GATEWAY_LOG}"
+}
+
+stop_gateway() {
+  [[ -n "$GATEWAY_PID" ]] || return 0
+  if kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    echo "stopping the gateway"
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$GATEWAY_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$GATEWAY_PID" 2>/dev/null || true
+  fi
+  wait "$GATEWAY_PID" 2>/dev/null || true
+  GATEWAY_PID=""
+}
+
+# name of the variable in the keys file | principal:create arguments
+PRINCIPALS=(
+  "ADMIN_KEY|--role admin --name demo-admin"
+  "OPERATOR_KEY|--role operator --name demo-operator"
+  "INDUSTRY_IT_KEY|--role department --department industry_it --name demo-工业和信息化局"
+  "ECOLOGY_ENVIRONMENT_KEY|--role department --department ecology_environment --name demo-生态环境局"
+  "MARKET_REGULATION_KEY|--role department --department market_regulation --name demo-市场监管局"
+  "EMERGENCY_MANAGEMENT_KEY|--role department --department emergency_management --name demo-应急管理局"
+  "LAND_SUPPLY_AGENCY_KEY|--role agency --domains land_supply --name demo-自然资源局"
+)
+
+# True when the keys file exists and every key in it still authenticates against this database.
+keys_still_valid() {
+  [[ -f "$KEYS_FILE" ]] || return 1
+  (
+    set +u
+    # shellcheck disable=SC1090
+    source "$KEYS_FILE"
+    for entry in "${PRINCIPALS[@]}"; do
+      var="${entry%%|*}"
+      key="${!var:-}"
+      [[ -n "$key" ]] || exit 1
+      status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${key}" "${BASE_URL}/v1/obligations?limit=1")
+      [[ "$status" != 401 ]] || exit 1
+    done
+  )
+}
+
+# A subshell, so the private umask applies to the keys file only.
+create_keys() (
+  tmp="${KEYS_FILE}.tmp"
+  umask 077
+  {
+    echo "# API keys of the demo principals, written by npm run demo. Load with: source ${KEYS_FILE}"
+    echo "export GATEWAY_URL='${BASE_URL}'"
+    # So that CLI commands run in the same shell reach the demo's database.
+    echo "export DATABASE_URL='${DATABASE_URL}'"
+  } >"$tmp"
+  for entry in "${PRINCIPALS[@]}"; do
+    var="${entry%%|*}"
+    # shellcheck disable=SC2086 # the arguments are word-split on purpose
+    line=$(npm run --silent cli -- principal:create ${entry#*|} | tail -n 1)
+    node -e '
+      const p = JSON.parse(process.argv[1]);
+      process.stdout.write(`export ${process.argv[2]}=${JSON.stringify(p.key)}  # principal ${p.id}, ${p.role}\n`);
+    ' "$line" "$var" >>"$tmp"
+  done
+  mv "$tmp" "$KEYS_FILE"
+)
+
+demo_keys() {
+  mkdir -p var
+  if keys_still_valid; then
+    say "reusing the demo keys in ${KEYS_FILE}"
+    sed -i.bak "s|^export GATEWAY_URL=.*|export GATEWAY_URL='${BASE_URL}'|" "$KEYS_FILE"
+    rm -f "${KEYS_FILE}.bak"
+  else
+    say "creating demo principals (npm run cli -- principal:create ...)"
+    create_keys
+  fi
+  # shellcheck disable=SC1090
+  source "$KEYS_FILE"
+}
+
+load_demo_data() {
+  say "loading demo data over ${BASE_URL}"
+  node scripts/demo/load.js
+}
+
+show_where_to_look() {
+  cat <<EOF
+
+The gateway runs at ${BASE_URL}
+  API docs (OpenAPI): ${BASE_URL}/docs
+  health:             ${BASE_URL}/health
+  demo API keys:      ${KEYS_FILE}   (source it, then e.g.
+                      curl -H "Authorization: Bearer \$OPERATOR_KEY" "\$GATEWAY_URL/v1/obligations?stage=exit_ordered")
+  gateway log:        ${GATEWAY_LOG}
+Press Ctrl-C to stop it.
+EOF
+}
+
+main() {
+  command -v curl >/dev/null || die "curl is required"
+  ensure_services
+  prepare
+  trap stop_gateway EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  start_gateway
+  demo_keys
+  load_demo_data
+  show_where_to_look
+  local status=0
+  wait "$GATEWAY_PID" || status=$?
+  GATEWAY_PID=""
+  die "the gateway stopped by itself (exit status ${status}); see ${GATEWAY_LOG}"
+}
+
+main "$@"

@@ -1,0 +1,20 @@
+import { ConfigError } from '../config/load-config';
+import dataSource from './data-source';
+
+// `npm run migration:run`: applies pending migrations one transaction each and names them. The TypeORM CLI
+// would do the same but prints every SQL statement.
+async function main(): Promise<void> {
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (!applied.length) process.stdout.write('migrations: database is up to date\n');
+    for (const m of applied) process.stdout.write(`migrations: applied ${m.name}\n`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof ConfigError ? e.message : `migration failed: ${(e as Error).message}`}\n`);
+  process.exit(1);
+});

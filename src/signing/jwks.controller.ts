@@ -1,0 +1,18 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../principals/auth.decorators';
+import { SigningService } from './signing.service';
+
+@ApiTags('signing')
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly signing: SigningService) {}
+
+  /** Every published Ed25519 key; verifiers may cache it briefly, as a rotation only adds keys. */
+  @Get('jwks.json')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=300')
+  jwks() {
+    return this.signing.currentJwks();
+  }
+}

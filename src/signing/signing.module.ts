@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/config.schema';
+import { JwksController } from './jwks.controller';
+import { KeyStore } from './key-store';
+import { SigningService } from './signing.service';
+
+/** Record and ledger-head signatures for every feature; the keys are loaded (or made) before anything starts. */
+@Global()
+@Module({
+  controllers: [JwksController],
+  providers: [
+    { provide: KeyStore, useFactory: (config: AppConfig) => KeyStore.open(config.signing.keyDir), inject: [AppConfig] },
+    SigningService,
+  ],
+  exports: [SigningService],
+})
+export class SigningModule {}

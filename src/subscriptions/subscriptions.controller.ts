@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Page } from '../common/http/cursor';
+import { Roles } from '../principals/auth.decorators';
+import {
+  CreatedSubscriptionDto,
+  CreateSubscriptionDto,
+  ListSubscriptionsQueryDto,
+  RotatedSecretDto,
+  SubscriptionDto,
+  UpdateSubscriptionDto,
+} from './dto/subscription.dto';
+import { SubscriptionsService } from './subscriptions.service';
+
+// An empty role list leaves only admin: subscriptions hold signing secrets and decide where records go.
+@ApiTags('subscriptions')
+@ApiBearerAuth()
+@Roles()
+@Controller('v1/subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  /** Registers an agency endpoint; the answer carries its `whsec_` signing secret, shown this once. */
+  @Post()
+  create(@Body() dto: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+    return this.subscriptions.create(dto);
+  }
+
+  @Get()
+  list(@Query() query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionDto>> {
+    return this.subscriptions.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<SubscriptionDto> {
+    return this.subscriptions.get(id);
+  }
+
+  /** Changes fields; `state: disabled` stops pushes and records when and why, leaving disabled clears that. */
+  @Patch(':id')
+  update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionDto> {
+    return this.subscriptions.update(id, dto);
+  }
+
+  /** Issues a new secret, shown this once; the previous one keeps signing beside it for the configured overlap. */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  rotateSecret(@Param('id') id: string): Promise<RotatedSecretDto> {
+    return this.subscriptions.rotateSecret(id);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { PrincipalEntity } from '../principals/principal.entity';
+import { SubscriptionEntity } from './subscription.entity';
+
+export type NewSubscription = Omit<SubscriptionEntity, 'id'>;
+
+@Injectable()
+export class SubscriptionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async insert(row: NewSubscription): Promise<SubscriptionEntity> {
+    const result = await this.dataSource.manager.insert(SubscriptionEntity, row);
+    return { ...row, id: (result.identifiers[0] as { id: string }).id };
+  }
+
+  findById(id: string, manager?: EntityManager, forUpdate = false): Promise<SubscriptionEntity | null> {
+    const q = (manager ?? this.dataSource.manager).createQueryBuilder(SubscriptionEntity, 's').where('s.id = :id', { id });
+    if (forUpdate) q.setLock('pessimistic_write');
+    return q.getOne();
+  }
+
+  async update(manager: EntityManager, id: string, patch: Partial<NewSubscription>): Promise<void> {
+    await manager.update(SubscriptionEntity, { id }, patch);
+  }
+
+  list(filter: { after?: { createdAt: string; id: string }; limit: number }): Promise<SubscriptionEntity[]> {
+    const q = this.dataSource
+      .createQueryBuilder(SubscriptionEntity, 's')
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(filter.limit);
+    if (filter.after) {
+      q.andWhere('(s.created_at, s.id) > (:afterAt::timestamptz, :afterId::uuid)', { afterAt: filter.after.createdAt, afterId: filter.after.id });
+    }
+    return q.getMany();
+  }
+
+  /** Where a record with these measures goes: active subscriptions sharing at least one domain (the outbox's routing). */
+  findActiveForMeasures(manager: EntityManager, measures: string[]): Promise<Array<{ id: string; domains: string[] }>> {
+    if (measures.length === 0) return Promise.resolve([]);
+    return manager.query(
+      `SELECT id, domains FROM subscriptions WHERE state = 'active' AND domains && $1::text[] ORDER BY id`,
+      [measures],
+    );
+  }
+
+  findByIds(manager: EntityManager, ids: string[]): Promise<SubscriptionEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.findBy(SubscriptionEntity, { id: In(ids) });
+  }
+
+  findPrincipal(id: string): Promise<PrincipalEntity | null> {
+    return this.dataSource.manager.findOneBy(PrincipalEntity, { id });
+  }
+}

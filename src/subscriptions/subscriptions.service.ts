@@ -1,0 +1,143 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { ApiError } from '../common/http/api-error';
+import { isUuid } from '../common/ids';
+import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
+import { AppConfig } from '../config/config.schema';
+import {
+  CreatedSubscriptionDto,
+  CreateSubscriptionDto,
+  ListSubscriptionsQueryDto,
+  RotatedSecretDto,
+  SubscriptionDto,
+  UpdateSubscriptionDto,
+} from './dto/subscription.dto';
+import { generateSecret, toSubscriptionDto } from './subscription.mapper';
+import { NewSubscription, SubscriptionsRepository } from './subscriptions.repository';
+import { UrlGuard } from './url-guard';
+
+const HOUR_MS = 3_600_000;
+export const OPERATOR_DISABLED_REASON = 'disabled by operator';
+
+/** Agencies' push endpoints: created, read, changed and re-keyed by admins. */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    private readonly subscriptions: SubscriptionsRepository,
+    private readonly urlGuard: UrlGuard,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The only answer besides rotateSecret that shows the secret. */
+  async create(dto: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+    await this.urlGuard.assertSendable(dto.url);
+    if (dto.principalId) await this.assertAgencyPrincipal(dto.principalId);
+    const now = this.clock.now();
+    const created = await this.subscriptions.insert({
+      agency: dto.agency.trim(),
+      domains: dto.domains,
+      url: dto.url,
+      state: 'active',
+      secret: generateSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      principalId: dto.principalId ?? null,
+      maxConcurrency: dto.maxConcurrency ?? 4,
+      ratePerSecond: dto.ratePerSecond ?? 50,
+      disabledAt: null,
+      disabledReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { ...toSubscriptionDto(created, now), secret: created.secret };
+  }
+
+  async get(id: string): Promise<SubscriptionDto> {
+    const found = isUuid(id) ? await this.subscriptions.findById(id) : null;
+    if (!found) throw notFound(id);
+    return toSubscriptionDto(found, this.clock.now());
+  }
+
+  async list(query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionDto>> {
+    const limit = query.limit ?? 100;
+    const cursor = decodeCursor(query.cursor, 2, ([at, id]) => isIsoInstant(at) && isUuid(id));
+    const rows = await this.subscriptions.list({
+      after: cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
+      limit: limit + 1,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const now = this.clock.now();
+    return {
+      items: items.map((s) => toSubscriptionDto(s, now)),
+      nextCursor: rows.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async update(id: string, dto: UpdateSubscriptionDto): Promise<SubscriptionDto> {
+    if (!isUuid(id)) throw notFound(id);
+    // DNS and the principal lookup happen before the row lock, so a slow resolver never holds it.
+    if (dto.url !== undefined) await this.urlGuard.assertSendable(dto.url);
+    if (dto.principalId) await this.assertAgencyPrincipal(dto.principalId);
+    return this.subscriptions.transaction(async (manager) => {
+      const current = await this.subscriptions.findById(id, manager, true);
+      if (!current) throw notFound(id);
+      const now = this.clock.now();
+      const patch: Partial<NewSubscription> = { updatedAt: now };
+      if (dto.agency !== undefined) patch.agency = dto.agency.trim();
+      if (dto.domains !== undefined) patch.domains = dto.domains;
+      if (dto.url !== undefined) patch.url = dto.url;
+      if (dto.maxConcurrency !== undefined) patch.maxConcurrency = dto.maxConcurrency;
+      if (dto.ratePerSecond !== undefined) patch.ratePerSecond = dto.ratePerSecond;
+      if (dto.principalId !== undefined) patch.principalId = dto.principalId;
+      if (dto.state !== undefined && dto.state !== current.state) {
+        patch.state = dto.state;
+        // Leaving disabled clears why it was disabled; an automatic disable keeps its own reason until then.
+        patch.disabledAt = dto.state === 'disabled' ? now : null;
+        patch.disabledReason = dto.state === 'disabled' ? OPERATOR_DISABLED_REASON : null;
+      }
+      await this.subscriptions.update(manager, id, patch);
+      return toSubscriptionDto({ ...current, ...patch }, now);
+    });
+  }
+
+  /** A new secret; the old one keeps signing beside it for the configured overlap, so receivers can switch over. */
+  async rotateSecret(id: string): Promise<RotatedSecretDto> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.subscriptions.transaction(async (manager) => {
+      const current = await this.subscriptions.findById(id, manager, true);
+      if (!current) throw notFound(id);
+      const now = this.clock.now();
+      const overlapMs = this.config.subscriptions.secretOverlapHours * HOUR_MS;
+      const expiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;
+      const secret = generateSecret();
+      await this.subscriptions.update(manager, id, {
+        secret,
+        previousSecret: expiresAt ? current.secret : null,
+        previousSecretExpiresAt: expiresAt,
+        updatedAt: now,
+      });
+      return { id, secret, previousSecretExpiresAt: expiresAt ? expiresAt.toISOString() : null };
+    });
+  }
+
+  private async assertAgencyPrincipal(principalId: string): Promise<void> {
+    const principal = await this.subscriptions.findPrincipal(principalId);
+    const problem = !principal
+      ? `no principal ${principalId}`
+      : principal.revokedAt
+        ? `principal ${principalId} is revoked`
+        : principal.role !== 'agency'
+          ? `principal ${principalId} has role ${principal.role}, not agency`
+          : null;
+    if (problem) {
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'INVALID_PRINCIPAL', `principalId: ${problem}`, [{ field: 'principalId', message: problem }]);
+    }
+  }
+}
+
+
+function notFound(id: string): ApiError {
+  return new ApiError(HttpStatus.NOT_FOUND, 'SUBSCRIPTION_NOT_FOUND', `id: no subscription ${id}`);
+}

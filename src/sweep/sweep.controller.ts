@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../principals/auth.decorators';
+import { RunSweepDto } from './sweep.dto';
+import { SweepService } from './sweep.service';
+
+@ApiTags('ops')
+@ApiBearerAuth()
+@Controller('v1/ops/sweeps')
+export class SweepController {
+  constructor(private readonly sweeps: SweepService) {}
+
+  /** Runs the deadline sweep now (waiting for one already running) and answers its counts. */
+  @Post()
+  @HttpCode(200)
+  @Roles('operator')
+  run(@Body() dto: RunSweepDto) {
+    return this.sweeps.run(dto.asOf ? new Date(dto.asOf) : undefined, 'api');
+  }
+
+  /** The latest sweeps with their counts. */
+  @Get()
+  @Roles('operator')
+  recent() {
+    return this.sweeps.recentRuns();
+  }
+}
