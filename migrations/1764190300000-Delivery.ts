@@ -14,7 +14,9 @@ export class Delivery1764190300000 implements MigrationInterface {
         ADD COLUMN last_error text,
         ADD COLUMN delivered_at timestamptz,
         ADD COLUMN final_reason text`);
-    await q.query(`CREATE INDEX deliveries_lease_idx ON deliveries (lease_until) WHERE status = 'in_flight'`);
+    // The relay claims per target, oldest due first, reading only the rows it takes; in-flight rows are few.
+    await q.query(`CREATE INDEX deliveries_target_due_idx ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'failed')`);
+    await q.query(`CREATE INDEX deliveries_target_lease_idx ON deliveries (target, lease_until) WHERE status = 'in_flight'`);
     await q.query(`CREATE INDEX deliveries_created_idx ON deliveries (created_at, id)`);
 
     await q.query(`

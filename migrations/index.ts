@@ -3,5 +3,7 @@ import { Foundation1764190000000 } from './1764190000000-Foundation';
 import { Subscriptions1764190100000 } from './1764190100000-Subscriptions';
 import { Records1764190200000 } from './1764190200000-Records';
 import { Delivery1764190300000 } from './1764190300000-Delivery';
+import { OpsExtras1764190400000 } from './1764190400000-OpsExtras';
+import { Restrictions1764190500000 } from './1764190500000-Restrictions';
 
-export const MIGRATIONS = [Foundation1764190000000, Subscriptions1764190100000, Records1764190200000, Delivery1764190300000];
+export const MIGRATIONS = [Foundation1764190000000, Subscriptions1764190100000, Records1764190200000, Delivery1764190300000, OpsExtras1764190400000, Restrictions1764190500000];

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `npm run demo`: a running gateway with demo principals and Heyuan demo data, from a fresh clone.
-# Makes sure PostgreSQL and Redis run, installs and builds, creates and migrates the database, starts the
-# gateway, creates API keys with the CLI, loads scripts/demo/data.js over HTTP, then keeps the gateway in
-# the foreground until Ctrl-C. Safe to run again: it reuses what exists.
+# `npm run demo`: the gateway with the bundled sandbox (simulated national platform and agencies), demo
+# principals and Heyuan demo data, from a fresh clone. Makes sure PostgreSQL and Redis run, installs and
+# builds, creates and migrates the database, starts the sandbox and the gateway, creates API keys with the
+# CLI, loads scripts/demo/data.js over HTTP, subscribes the sandbox's agencies, runs a deadline sweep, then
+# keeps both in the foreground until Ctrl-C. Safe to run again: it reuses what exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,9 +11,19 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gateway}
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export PORT="${PORT:-3000}"
 BASE_URL="http://127.0.0.1:${PORT}"
+export SANDBOX_PORT="${SANDBOX_PORT:-4010}"
+export SANDBOX_URL="http://127.0.0.1:${SANDBOX_PORT}"
+# The gateway and the sandbox must agree on the platform credentials; a fresh secret each run, never stored.
+export CREDIT_PLATFORM_URL="${SANDBOX_URL}/platform"
+export CREDIT_PLATFORM_CLIENT_ID="${CREDIT_PLATFORM_CLIENT_ID:-gateway-demo}"
+export CREDIT_PLATFORM_SECRET="${CREDIT_PLATFORM_SECRET:-whsec_$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')}"
+# The sandbox listens on plain http on this machine.
+export OUTBOUND_HTTP_ALLOW="${OUTBOUND_HTTP_ALLOW:-127.0.0.1,localhost}"
 KEYS_FILE=var/demo-keys.env
 GATEWAY_LOG=var/demo-gateway.log
+SANDBOX_LOG=var/demo-sandbox.log
 GATEWAY_PID=""
+SANDBOX_PID=""
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
@@ -64,6 +75,32 @@ start_gateway() {
     sleep 1
   done
   die "no healthy answer from ${BASE_URL}/health within 60 s; see ${GATEWAY_LOG}"
+}
+
+start_sandbox() {
+  curl -s -o /dev/null --max-time 2 "${SANDBOX_URL}/health" && die "something already answers on port ${SANDBOX_PORT}; stop it or run with SANDBOX_PORT=<another port>"
+  say "starting the sandbox on ${SANDBOX_URL} (log: ${SANDBOX_LOG})"
+  mkdir -p var
+  set -m
+  GATEWAY_URL="$BASE_URL" node -r ts-node/register/transpile-only sandbox/main.ts >"$SANDBOX_LOG" 2>&1 &
+  SANDBOX_PID=$!
+  set +m
+  for _ in $(seq 1 60); do
+    kill -0 "$SANDBOX_PID" 2>/dev/null || { tail -n 30 "$SANDBOX_LOG" >&2; SANDBOX_PID=""; die "the sandbox exited during start-up"; }
+    curl -fsS -o /dev/null --max-time 2 "${SANDBOX_URL}/health" 2>/dev/null && return 0
+    sleep 1
+  done
+  die "no answer from ${SANDBOX_URL}/health within 60 s; see ${SANDBOX_LOG}"
+}
+
+stop_all() {
+  stop_gateway
+  if [[ -n "$SANDBOX_PID" ]] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    echo "stopping the sandbox"
+    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
+    wait "$SANDBOX_PID" 2>/dev/null || true
+  fi
+  SANDBOX_PID=""
 }
 
 stop_gateway() {
@@ -147,16 +184,27 @@ load_demo_data() {
   node scripts/demo/load.js
 }
 
+connect_sandbox() {
+  say "subscribing the sandbox's agencies and running a deadline sweep"
+  node scripts/demo/connect.js
+}
+
 show_where_to_look() {
   cat <<EOF
 
 The gateway runs at ${BASE_URL}
+  operator console:   ${BASE_URL}/console   (sign in with OPERATOR_KEY from ${KEYS_FILE})
   API docs (OpenAPI): ${BASE_URL}/docs
-  health:             ${BASE_URL}/health
+  health, metrics:    ${BASE_URL}/health  ${BASE_URL}/metrics
+  signing keys:       ${BASE_URL}/.well-known/jwks.json
+The sandbox runs at ${SANDBOX_URL}
+  platform holdings:  ${SANDBOX_URL}/control/platform/records
+  an agency's inbox:  ${SANDBOX_URL}/control/agencies/natural-resources/received
+  counters, faults:   ${SANDBOX_URL}/control/stats  ${SANDBOX_URL}/control/faults
   demo API keys:      ${KEYS_FILE}   (source it, then e.g.
                       curl -H "Authorization: Bearer \$OPERATOR_KEY" "\$GATEWAY_URL/v1/obligations?stage=exit_ordered")
-  gateway log:        ${GATEWAY_LOG}
-Press Ctrl-C to stop it.
+  logs:               ${GATEWAY_LOG}  ${SANDBOX_LOG}
+Press Ctrl-C to stop both.
 EOF
 }
 
@@ -164,12 +212,14 @@ main() {
   command -v curl >/dev/null || die "curl is required"
   ensure_services
   prepare
-  trap stop_gateway EXIT
+  trap stop_all EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  start_sandbox
   start_gateway
   demo_keys
   load_demo_data
+  connect_sandbox
   show_where_to_look
   local status=0
   wait "$GATEWAY_PID" || status=$?

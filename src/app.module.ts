@@ -13,11 +13,18 @@ import { PrincipalsModule } from './principals/principals.module';
 import { RedisModule } from './redis/redis.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DeliveryModule } from './delivery/delivery.module';
+import { DeliveryEngineModule } from './delivery/delivery-engine.module';
+import { CreditPlatformModule } from './credit-platform/credit-platform.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { RecordsModule } from './records/records.module';
+import { RestrictionsModule } from './restrictions/restrictions.module';
 import { SweepModule } from './sweep/sweep.module';
 import { SigningModule } from './signing/signing.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { AuditModule } from './audit/audit.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpsModule } from './ops/ops.module';
+import { QueueModule } from './queue/queue.module';
 
 export interface AppOptions {
   clock?: Clock;
@@ -50,8 +57,15 @@ export class AppModule {
         DeliveryModule,
         LedgerModule,
         RecordsModule,
+        RestrictionsModule,
         SweepModule,
         HealthModule,
+        QueueModule,
+        AuditModule,
+        MetricsModule,
+        OpsModule,
+        DeliveryEngineModule,
+        CreditPlatformModule,
       ],
     };
   }

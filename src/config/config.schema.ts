@@ -55,9 +55,18 @@ export class SigningConfig {
 }
 
 export class CreditPlatformConfig {
+  /** Base URL of the platform's API; the connector calls {url}/v1/records:batch and {url}/v1/records. */
   @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' }) url: string;
   @IsString() @IsNotEmpty() clientId: string;
-  @IsString() secret: string;
+  /** A Standard Webhooks secret (whsec_...); empty leaves platform deliveries pending. */
+  @Matches(/^(whsec_[A-Za-z0-9+/=]{16,})?$/, { message: 'must be empty or a whsec_ secret' }) secret: string;
+  @IsInt() @Min(1) @Max(5000) batchSize: number;
+  /** Batches in flight at once. */
+  @IsInt() @Min(1) maxConcurrency: number;
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression' }) syncCron: string;
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression' }) reconcileCron: string;
+  /** `source` the gateway names itself with on the platform. */
+  @IsString() @IsNotEmpty() source: string;
 }
 
 export class OutboundConfig {

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Measure } from '../common/domain';
 import { OutboxRepository } from '../delivery/outbox.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { RestrictionsRepository } from '../restrictions/restrictions.repository';
 import { SigningService } from '../signing/signing.service';
 import { amendmentDraft, IssueInput, issueDraft, revocationDraft } from './record-drafts';
 import { RecordsRepository } from './records.repository';
@@ -19,6 +20,7 @@ export class RecordWriter {
     private readonly ledger: LedgerService,
     private readonly signing: SigningService,
     private readonly outbox: OutboxRepository,
+    private readonly restrictions: RestrictionsRepository,
   ) {}
 
   /** Issues records; those whose obligation and missed deadline already have one are skipped. Returns how many were issued. */
@@ -56,6 +58,8 @@ export class RecordWriter {
       placed.map((p, i) => ({ record: p.record, jws: jws[i], recordHash: p.entry.recordHash })),
       at,
     );
+    // Agencies' queries read this table, so it changes in the same commit as the record.
+    await this.restrictions.apply(manager, records);
     if (routing === 'follow-up') await this.records.advance(manager, records, at);
     return routing === 'issued'
       ? this.outbox.routeIssued(manager, records, at)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ObligationsModule } from '../obligations/obligations.module';
+import { RestrictionsModule } from '../restrictions/restrictions.module';
 import { ExitRevocationHook } from './exit-revocation.hook';
 import { RecordWriter } from './record-writer';
 import { RecordsController } from './records.controller';
@@ -9,7 +10,7 @@ import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 
 @Module({
-  imports: [LedgerModule, DeliveryModule, ObligationsModule],
+  imports: [LedgerModule, DeliveryModule, ObligationsModule, RestrictionsModule],
   controllers: [RecordsController],
   providers: [RecordsRepository, RecordWriter, RecordsService, ExitRevocationHook],
   exports: [RecordsRepository, RecordWriter],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { SubscriptionEntity } from './subscription.entity';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
@@ -7,7 +8,7 @@ import { SubscriptionsService } from './subscriptions.service';
 import { UrlGuard } from './url-guard';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SubscriptionEntity])],
+  imports: [TypeOrmModule.forFeature([SubscriptionEntity]), AuditModule],
   controllers: [SubscriptionsController],
   providers: [SubscriptionsRepository, SubscriptionsService, UrlGuard],
   exports: [SubscriptionsRepository, SubscriptionsService, UrlGuard],

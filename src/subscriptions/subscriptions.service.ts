@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
 import { isUuid } from '../common/ids';
@@ -27,6 +28,7 @@ export class SubscriptionsService {
     private readonly urlGuard: UrlGuard,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** The only answer besides rotateSecret that shows the secret. */
@@ -50,7 +52,10 @@ export class SubscriptionsService {
       createdAt: now,
       updatedAt: now,
     });
-    return { ...toSubscriptionDto(created, now), secret: created.secret };
+    const view = toSubscriptionDto(created, now);
+    // The insert runs outside a transaction, so the trail follows it; the view never holds a secret.
+    await this.audit.record(null, { actor: this.audit.requestActor(), action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view });
+    return { ...view, secret: created.secret };
   }
 
   async get(id: string): Promise<SubscriptionDto> {
@@ -98,7 +103,10 @@ export class SubscriptionsService {
         patch.disabledReason = dto.state === 'disabled' ? OPERATOR_DISABLED_REASON : null;
       }
       await this.subscriptions.update(manager, id, patch);
-      return toSubscriptionDto({ ...current, ...patch }, now);
+      const before = toSubscriptionDto(current, now);
+      const after = toSubscriptionDto({ ...current, ...patch }, now);
+      await this.audit.record(manager, { actor: this.audit.requestActor(), action: 'subscription.update', subjectType: 'subscription', subjectId: id, before, after });
+      return after;
     });
   }
 
@@ -117,6 +125,14 @@ export class SubscriptionsService {
         previousSecret: expiresAt ? current.secret : null,
         previousSecretExpiresAt: expiresAt,
         updatedAt: now,
+      });
+      await this.audit.record(manager, {
+        actor: this.audit.requestActor(),
+        action: 'subscription.rotate_secret',
+        subjectType: 'subscription',
+        subjectId: id,
+        before: { previousSecretExpiresAt: toSubscriptionDto(current, now).previousSecretExpiresAt },
+        after: { previousSecretExpiresAt: expiresAt ? expiresAt.toISOString() : null },
       });
       return { id, secret, previousSecretExpiresAt: expiresAt ? expiresAt.toISOString() : null };
     });

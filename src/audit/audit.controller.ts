@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Page } from '../common/http/cursor';
+import { Roles } from '../principals/auth.decorators';
+import { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto';
+import { AuditService } from './audit.service';
+
+@ApiTags('ops')
+@ApiBearerAuth()
+@Roles('operator')
+@Controller('v1/ops/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  /** The audit trail, newest first. */
+  @Get()
+  list(@Query() query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {
+    return this.audit.list(query);
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../principals/auth.decorators';
+import { PlatformSyncService } from './platform-sync.service';
+
+@ApiTags('ops')
+@ApiBearerAuth()
+@Controller('v1/ops/platform-sync')
+export class PlatformSyncController {
+  constructor(private readonly sync: PlatformSyncService) {}
+
+  /** Hands every due delivery for the national platform to the platform workers now. */
+  @Post()
+  @HttpCode(202)
+  @Roles('operator')
+  run() {
+    return this.sync.run();
+  }
+}

@@ -1,0 +1,17 @@
+import type { DeliverCommand } from './deliver.use-case';
+
+export { DELIVERIES_QUEUE, PLATFORM_QUEUE } from '../queue/queue.constants';
+
+/** Every job the deliveries queue carries, with its payload; the processor handles exactly these. */
+export interface DeliveryJobs {
+  deliver: DeliverCommand;
+}
+
+export type DeliveryJobName = keyof DeliveryJobs;
+export const DELIVERY_JOB_NAMES: DeliveryJobName[] = ['deliver'];
+
+/** The platform queue carries batches: one push to the platform per job. */
+export interface PlatformJobs {
+  'deliver-batch': { items: DeliverCommand[] };
+}
+export const PLATFORM_JOB_NAMES: Array<keyof PlatformJobs> = ['deliver-batch'];

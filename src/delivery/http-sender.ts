@@ -1,0 +1,93 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { AxiosResponse } from 'axios';
+import type { Agent } from 'node:http';
+import type { Readable } from 'node:stream';
+import { firstValueFrom } from 'rxjs';
+import type { AttemptOutcome } from './retry-policy';
+
+export interface SendResult {
+  outcome: AttemptOutcome;
+  durationMs: number;
+  /** The start of the response body (at most SNIPPET_CHARS characters); null when there was no response. */
+  snippet: string | null;
+}
+
+export const SNIPPET_CHARS = 2048;
+/** Enough bytes for SNIPPET_CHARS characters of any UTF-8 text. */
+const SNIPPET_BYTES = SNIPPET_CHARS * 4;
+/** A longer body is cut off rather than drained: the socket is lost, but an endless answer cannot hold a worker. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Pushes one body to one URL. Every failure is an outcome for the retry policy, never an exception, and
+ * `timeoutMs` bounds the whole exchange: the request is aborted, not merely abandoned.
+ */
+@Injectable()
+export class HttpSender implements OnModuleDestroy {
+  constructor(private readonly http: HttpService) {}
+
+  async send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: AxiosResponse<Readable>;
+    try {
+      response = await firstValueFrom(
+        this.http.request<Readable>({
+          method: 'POST',
+          url,
+          data: body,
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          responseType: 'stream',
+          signal,
+        }),
+      );
+    } catch (error) {
+      return { outcome: signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: describe(error) }, durationMs: elapsed(), snippet: null };
+    }
+    const snippet = await readSnippet(response.data);
+    const retryAfter = response.headers['retry-after'];
+    const outcome: AttemptOutcome = { kind: 'response', status: response.status };
+    if (typeof retryAfter === 'string' && retryAfter) outcome.retryAfter = retryAfter;
+    return { outcome, durationMs: elapsed(), snippet };
+  }
+
+  onModuleDestroy(): void {
+    // Idle keep-alive sockets would otherwise hold the process open after shutdown.
+    const defaults = this.http.axiosRef.defaults;
+    for (const agent of [defaults.httpAgent, defaults.httpsAgent] as Array<Agent | undefined>) agent?.destroy();
+  }
+}
+
+/**
+ * The start of the body. A body that stalls or breaks off after the status line still counts as an answer:
+ * the status is what the retry policy needs (axios destroys the stream when the time is up).
+ */
+async function readSnippet(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let seen = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (kept < SNIPPET_BYTES) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT_BYTES) break; // leaving the loop destroys the stream
+    }
+  } catch {
+    // cut off mid-body: keep what arrived
+  }
+  // PostgreSQL text cannot hold NUL.
+  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').slice(0, SNIPPET_CHARS).replace(/\u0000/g, '');
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string; errors?: Array<{ message?: string }> };
+  // Connecting to a name with several addresses fails with an AggregateError whose own message is empty.
+  const message = e?.message || e?.errors?.map((x) => x.message).join('; ') || '';
+  if (e?.code && !message.includes(e.code)) return message ? `${e.code}: ${message}` : e.code;
+  return message || String(error);
+}

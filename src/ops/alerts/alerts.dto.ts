@@ -1,0 +1,33 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInstant } from '../../audit/dto/is-instant';
+
+export const ALERT_KINDS = ['delivery.failing', 'delivery.exhausted', 'delivery.recovered', 'subscription.disabled'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export class ListAlertsQueryDto {
+  /** Only this kind: delivery.failing, delivery.exhausted, delivery.recovered or subscription.disabled. */
+  @IsOptional() @IsIn(ALERT_KINDS) kind?: AlertKind;
+  /** Alerts raised at or after this instant (ISO 8601 with offset). */
+  @IsOptional() @IsInstant() since?: string;
+  /** Cursor from the previous page's nextCursor. */
+  @IsOptional() @IsString() cursor?: string;
+  /** Page size, 1-500 (default 100). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class AlertDto {
+  id: string;
+  /** What happened. */
+  kind: AlertKind;
+  /** `credit-platform` or a subscription id. */
+  target: string;
+  /** The delivery that raised it, if one did. */
+  deliveryId: string | null;
+  /** When it was raised (ISO 8601). */
+  at: string;
+  /** Counts, statuses and errors behind it. */
+  details: Record<string, unknown>;
+  /** When it was posted to the alert webhook; null while unsent or when no webhook is configured. */
+  sentAt: string | null;
+}

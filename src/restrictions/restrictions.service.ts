@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { MEASURES } from '../common/domain';
+import { ValidationFailed } from '../common/http/api-error';
+import type { Principal } from '../principals/principal';
+import type { BatchAnswerDto, RestrictionAnswerDto } from './dto/restrictions.dto';
+import { answersFor, etagOf, usccProblems } from './restriction-answer';
+import { RestrictionsRepository } from './restrictions.repository';
+
+/** An answer with its entity tag, for conditional requests. */
+export interface Tagged<T> {
+  etag: string;
+  body: T;
+}
+
+/**
+ * Agencies' restriction queries, answered from the restrictions table alone (one query per request), never
+ * recomputed from records: RecordWriter keeps that table current in the transaction of every version.
+ */
+@Injectable()
+export class RestrictionsService {
+  constructor(
+    private readonly restrictions: RestrictionsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async lookup(uscc: string, principal: Principal): Promise<Tagged<RestrictionAnswerDto>> {
+    const problems = usccProblems([uscc], () => 'uscc');
+    if (problems.length) throw new ValidationFailed(problems);
+    const answers = await this.answer([uscc], principal);
+    return { etag: etagOf(answers), body: answers[0] };
+  }
+
+  async batch(usccs: readonly unknown[], principal: Principal): Promise<Tagged<BatchAnswerDto>> {
+    const problems = usccProblems(usccs, (i) => `usccs.${i}`);
+    if (problems.length) throw new ValidationFailed(problems, `usccs: ${problems.length} invalid code(s) at ${problems.map((p) => p.field.slice(6)).join(', ')}`);
+    const items = await this.answer(usccs as string[], principal);
+    return { etag: etagOf(items), body: { asOf: items[0].asOf, items } };
+  }
+
+  private async answer(usccs: string[], principal: Principal): Promise<RestrictionAnswerDto[]> {
+    const asOf = this.clock.now().toISOString();
+    const rows = await this.restrictions.find([...new Set(usccs)], domainsOf(principal));
+    return answersFor(usccs, rows, asOf);
+  }
+}
+
+/** An agency sees its own domains; admins and operators, who answer for the whole gateway, see all nine. */
+function domainsOf(principal: Principal): readonly string[] {
+  return principal.role === 'agency' ? principal.domains : MEASURES;
+}
