@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
 import { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto';
 import { AuditRepository } from './audit.repository';
-import { Actor, requestActor } from './request-actor';
+import type { Actor } from './request-actor';
 
 export const SYSTEM_ACTOR_NAME = 'system';
 
@@ -43,10 +43,6 @@ export class AuditService {
     });
   }
 
-  /** The principal of the HTTP request being served, for services that are not handed one. */
-  requestActor(): Actor | null {
-    return requestActor();
-  }
 
   async list(query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {
     const limit = query.limit ?? 100;

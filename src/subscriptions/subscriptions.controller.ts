@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/http/cursor';
-import { Roles } from '../principals/auth.decorators';
+import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
+import type { Principal } from '../principals/principal';
 import {
   CreatedSubscriptionDto,
   CreateSubscriptionDto,
@@ -22,8 +23,8 @@ export class SubscriptionsController {
 
   /** Registers an agency endpoint; the answer carries its `whsec_` signing secret, shown this once. */
   @Post()
-  create(@Body() dto: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
-    return this.subscriptions.create(dto);
+  create(@Body() dto: CreateSubscriptionDto, @CurrentPrincipal() actor: Principal): Promise<CreatedSubscriptionDto> {
+    return this.subscriptions.create(dto, actor);
   }
 
   @Get()
@@ -38,14 +39,14 @@ export class SubscriptionsController {
 
   /** Changes fields; `state: disabled` stops pushes and records when and why, leaving disabled clears that. */
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionDto> {
-    return this.subscriptions.update(id, dto);
+  update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto, @CurrentPrincipal() actor: Principal): Promise<SubscriptionDto> {
+    return this.subscriptions.update(id, dto, actor);
   }
 
   /** Issues a new secret, shown this once; the previous one keeps signing beside it for the configured overlap. */
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  rotateSecret(@Param('id') id: string): Promise<RotatedSecretDto> {
-    return this.subscriptions.rotateSecret(id);
+  rotateSecret(@Param('id') id: string, @CurrentPrincipal() actor: Principal): Promise<RotatedSecretDto> {
+    return this.subscriptions.rotateSecret(id, actor);
   }
 }

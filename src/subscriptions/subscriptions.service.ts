@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Actor } from '../audit/request-actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
@@ -32,7 +33,7 @@ export class SubscriptionsService {
   ) {}
 
   /** The only answer besides rotateSecret that shows the secret. */
-  async create(dto: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+  async create(dto: CreateSubscriptionDto, actor: Actor): Promise<CreatedSubscriptionDto> {
     await this.urlGuard.assertSendable(dto.url);
     if (dto.principalId) await this.assertAgencyPrincipal(dto.principalId);
     const now = this.clock.now();
@@ -54,7 +55,7 @@ export class SubscriptionsService {
     });
     const view = toSubscriptionDto(created, now);
     // The insert runs outside a transaction, so the trail follows it; the view never holds a secret.
-    await this.audit.record(null, { actor: this.audit.requestActor(), action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view });
+    await this.audit.record(null, { actor, action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view });
     return { ...view, secret: created.secret };
   }
 
@@ -80,7 +81,7 @@ export class SubscriptionsService {
     };
   }
 
-  async update(id: string, dto: UpdateSubscriptionDto): Promise<SubscriptionDto> {
+  async update(id: string, dto: UpdateSubscriptionDto, actor: Actor): Promise<SubscriptionDto> {
     if (!isUuid(id)) throw notFound(id);
     // DNS and the principal lookup happen before the row lock, so a slow resolver never holds it.
     if (dto.url !== undefined) await this.urlGuard.assertSendable(dto.url);
@@ -105,13 +106,13 @@ export class SubscriptionsService {
       await this.subscriptions.update(manager, id, patch);
       const before = toSubscriptionDto(current, now);
       const after = toSubscriptionDto({ ...current, ...patch }, now);
-      await this.audit.record(manager, { actor: this.audit.requestActor(), action: 'subscription.update', subjectType: 'subscription', subjectId: id, before, after });
+      await this.audit.record(manager, { actor, action: 'subscription.update', subjectType: 'subscription', subjectId: id, before, after });
       return after;
     });
   }
 
   /** A new secret; the old one keeps signing beside it for the configured overlap, so receivers can switch over. */
-  async rotateSecret(id: string): Promise<RotatedSecretDto> {
+  async rotateSecret(id: string, actor: Actor): Promise<RotatedSecretDto> {
     if (!isUuid(id)) throw notFound(id);
     return this.subscriptions.transaction(async (manager) => {
       const current = await this.subscriptions.findById(id, manager, true);
@@ -127,7 +128,7 @@ export class SubscriptionsService {
         updatedAt: now,
       });
       await this.audit.record(manager, {
-        actor: this.audit.requestActor(),
+        actor,
         action: 'subscription.rotate_secret',
         subjectType: 'subscription',
         subjectId: id,
