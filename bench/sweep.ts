@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     console.log(`seeded ${TOTAL} obligations (${OVERDUE} overdue) and 9 subscriptions in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
     const config = loadConfig({
       env: { ...process.env, NODE_ENV: 'test' },
-      overrides: { database: { url: scratch.url, poolSize: 4 }, log: { level: 'warn' }, dimensions: { energy: { noticeDays: 0 } } },
+      overrides: {
+        database: { url: scratch.url, poolSize: 4 },
+        log: { level: 'warn' },
+        dimensions: { energy: { noticeDays: 0 } },
+        // Only the sweep is measured: no relay sending the deliveries it writes.
+        runtime: { roles: ['api'] },
+      },
     });
     const app = await createApp(config, { clock: new FixedClock(new Date(AS_OF)) });
     await app.init();

@@ -25,6 +25,8 @@ import { AuditModule } from './audit/audit.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
+import { PublicationModule } from './publication/publication.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface AppOptions {
   clock?: Clock;
@@ -64,6 +66,8 @@ export class AppModule {
         AuditModule,
         MetricsModule,
         OpsModule,
+        PublicationModule,
+        ReportsModule,
         DeliveryEngineModule,
         CreditPlatformModule,
       ],

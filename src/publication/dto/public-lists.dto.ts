@@ -1,0 +1,96 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export class PublicListQueryDto {
+  /** Calendar year the list is cut to (see each list for the date it applies to); the exit list defaults to the current year. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2999) year?: number;
+  /** County code from the configured jurisdiction; only that county's entries. */
+  @IsOptional() @IsString() county?: string;
+  /** json (default): one page of `{items, nextCursor}`; csv: the whole filtered list as a UTF-8 CSV with a BOM and Chinese headers. */
+  @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  /** Cursor from the previous page's nextCursor (JSON only). */
+  @IsOptional() @IsString() cursor?: string;
+  /** Page size, 1-500 (default 100; JSON only). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class CodeNameDto {
+  /** Code as configured or fixed by the contract. */
+  code: string;
+  /** Name printed in the published lists. */
+  name: string;
+}
+
+export class CapacityLineDto {
+  /** Equipment. */
+  equipment: string;
+  /** Production line, when the order names one. */
+  line: string | null;
+  /** Capacity amount. */
+  amount: number;
+  /** Unit of the amount, e.g. 万吨/年. */
+  unit: string;
+}
+
+export class ListedEnterpriseDto {
+  /** Enterprise name. */
+  name: string;
+  /** Unified social credit code. */
+  uscc: string;
+  /** County of the case. */
+  county: CodeNameDto;
+  /** Dimension the enterprise failed (energy 能耗, environment 环保, ...). */
+  dimension: CodeNameDto;
+  /** Responsible department. */
+  department: CodeNameDto;
+}
+
+export class YellowListItemDto extends ListedEnterpriseDto {
+  /** Legal basis of the order. */
+  basis: string;
+  /** Day the rectification order was issued. */
+  issuedOn: string;
+  /** Last day to rectify: the extended deadline when an extension was granted. */
+  deadline: string;
+  /** True when the deadline is an extension. */
+  extended: boolean;
+  /** True once the deadline day has ended in the jurisdiction's time zone. */
+  overdue: boolean;
+}
+
+export class RedListItemDto extends ListedEnterpriseDto {
+  /** Legal basis of the order. */
+  basis: string;
+  /** Day the obligation was issued. */
+  issuedOn: string;
+  /** Day the exit (closure) was ordered; null when the case opened with the exit order. */
+  decidedOn: string | null;
+  /** Last day to complete exit. */
+  exitDeadline: string;
+  /** Where the case stands: exit_ordered, notified, sanctioned or exited. */
+  stage: CodeNameDto;
+  /** Day exit was completed, once it was. */
+  completedOn: string | null;
+}
+
+export class ExitListItemDto extends ListedEnterpriseDto {
+  /** The enterprise's industry. */
+  industry: CodeNameDto;
+  /** Equipment or production lines that exited and their capacity (as verified at exit, else as ordered). */
+  capacity: CapacityLineDto[];
+  /** How the capacity exited: dismantled 拆除, sealed 封存 or closed 关停. */
+  method: CodeNameDto;
+  /** Day exit was completed. */
+  completedOn: string;
+}
+
+export class SanctionListItemDto extends ListedEnterpriseDto {
+  /** The sanction record's id (ULID); GET /v1/records/{recordId} returns it signed. */
+  recordId: string;
+  /** Restriction domains (联合惩戒措施) the record imposes. */
+  measures: string[];
+  /** Day the record was listed. */
+  listedOn: string;
+  /** Day publication ends at the latest. */
+  publicationEndsOn: string;
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PublicationController } from './publication.controller';
+import { PublicationRepository } from './publication.repository';
+import { PublicationService } from './publication.service';
+
+/** The public lists: read-only views over obligations and records, served without a key. */
+@Module({
+  controllers: [PublicationController],
+  providers: [PublicationRepository, PublicationService],
+})
+export class PublicationModule {}

@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../principals/auth.decorators';
+import { SummaryDto, SummaryQueryDto } from './dto/reports.dto';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('v1/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  /**
+   * Period summary for the reporting calendar, per county, department, industry or dimension: obligations per
+   * stage as of now, capacity exited within the period per unit, sanction records issued and revoked within
+   * it, and the deliveries of the group's records created within it by outcome. The period is from..to
+   * (inclusive dates in the jurisdiction's zone) or a preset of a year: june (Jan 1 - May 31), december
+   * (Jun 1 - Nov 30) or year. `format=csv` gives the same as a spreadsheet with Chinese headers.
+   */
+  @Get('summary')
+  @Roles('operator')
+  @ApiOkResponse({ type: SummaryDto })
+  @ApiProduces('application/json', 'text/csv')
+  summary(@Query() query: SummaryQueryDto) {
+    return this.reports.summary(query);
+  }
+}
