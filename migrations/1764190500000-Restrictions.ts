@@ -35,6 +35,7 @@ export class Restrictions1764190500000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX restriction_queries_at_idx ON restriction_queries (at, id)`);
     await q.query(`CREATE INDEX restriction_queries_principal_idx ON restriction_queries (principal_id, at, id)`);
+    await q.query(`CREATE INDEX restriction_queries_uscc_idx ON restriction_queries (uscc, at, id)`);
   }
 
   async down(): Promise<void> {

@@ -17,6 +17,8 @@ export SANDBOX_URL="http://127.0.0.1:${SANDBOX_PORT}"
 export CREDIT_PLATFORM_URL="${SANDBOX_URL}/platform"
 export CREDIT_PLATFORM_CLIENT_ID="${CREDIT_PLATFORM_CLIENT_ID:-gateway-demo}"
 export CREDIT_PLATFORM_SECRET="${CREDIT_PLATFORM_SECRET:-whsec_$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')}"
+# Demo-only settings (no notice period), merged over config/default.yaml.
+export GATEWAY_CONFIG="${GATEWAY_CONFIG:-scripts/demo/gateway.yaml}"
 # The sandbox listens on plain http on this machine.
 export OUTBOUND_HTTP_ALLOW="${OUTBOUND_HTTP_ALLOW:-127.0.0.1,localhost}"
 KEYS_FILE=var/demo-keys.env

@@ -8,6 +8,7 @@ import { AppConfig } from './config/config.schema';
 import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
 import { refuseTextBodies, registerBulkContentTypes } from './common/http/content-types';
+import { setupConsole } from './console/console.setup';
 
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -29,6 +30,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   refuseTextBodies(fastify);
   registerBulkContentTypes(fastify, config.http.importBodyLimitBytes);
+  await setupConsole(app);
   if (config.http.docs) {
     const document = SwaggerModule.createDocument(
       app,

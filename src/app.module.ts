@@ -27,6 +27,9 @@ import { OpsModule } from './ops/ops.module';
 import { QueueModule } from './queue/queue.module';
 import { PublicationModule } from './publication/publication.module';
 import { ReportsModule } from './reports/reports.module';
+import { ConsoleModule } from './console/console.module';
+import { FeedbackModule } from './feedback/feedback.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 export interface AppOptions {
   clock?: Clock;
@@ -68,8 +71,11 @@ export class AppModule {
         OpsModule,
         PublicationModule,
         ReportsModule,
+        ConsoleModule,
         DeliveryEngineModule,
         CreditPlatformModule,
+        FeedbackModule,
+        ReconciliationModule,
       ],
     };
   }

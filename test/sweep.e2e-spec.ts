@@ -74,4 +74,12 @@ describe('deadline sweep', () => {
     const objection = history.body.items.find((i: { action: string }) => i.action === 'uphold_objection');
     expect(objection.details.reason).toBe('已于期限前停产，证据充分');
   });
+
+  it('names the operator who ran a sweep in the audit trail, with its counts', async () => {
+    const counts = await sweep(t, operator, '2025-08-01T08:00:00+08:00');
+    const audit = await t.request('GET', '/v1/ops/audit?action=sweep.run', { key: operator });
+    expect(audit.status).toBe(200);
+    const entry = audit.body.items.find((i: { subjectId: string }) => i.subjectId === (counts as unknown as { runId: string }).runId);
+    expect(entry).toMatchObject({ actor: { name: expect.stringMatching(/^operator/) }, after: { examined: counts.examined } });
+  });
 });

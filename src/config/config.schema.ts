@@ -147,6 +147,42 @@ export class DeliveryConfig {
   @IsString() alertWebhookUrl: string;
 }
 
+export class ReconciliationConfig {
+  /** Days an agency has to report back (反馈) on a delivered record before reconciliation lists it (督办). */
+  @IsInt() @Min(1) @Max(365) feedbackDueDays: number;
+  /** Records compared per page, on the platform's listing and on the gateway's side alike. */
+  @IsInt() @Min(10) @Max(5000) pageSize: number;
+  /** A running reconciliation whose instance has not reported progress for this long is marked failed. */
+  @IsInt() @Min(1) @Max(1440) staleMinutes: number;
+}
+
+export class RateLimitConfig {
+  /** Requests one principal may make in a window; a batch counts as one. */
+  @IsInt() @Min(1) limit: number;
+  /** Window length in milliseconds. */
+  @IsInt() @Min(1000) ttlMs: number;
+}
+
+export class QueryLogConfig {
+  /** Buffered lookups are written at least this often. */
+  @IsInt() @Min(10) @Max(60000) flushIntervalMs: number;
+  /** A buffer this full is written at once. */
+  @IsInt() @Min(1) @Max(50000) flushRows: number;
+  /** While the database refuses them, rows are kept up to this many; older ones beyond it are dropped and logged. */
+  @IsInt() @Min(1000) maxBufferedRows: number;
+}
+
+export class RestrictionsConfig {
+  @ValidateNested() @Type(() => RateLimitConfig) rateLimit: RateLimitConfig;
+  @ValidateNested() @Type(() => QueryLogConfig) queryLog: QueryLogConfig;
+  /** Query audit rows older than this are deleted. */
+  @IsInt() @Min(1) @Max(3650) auditRetentionDays: number;
+  /** How often a scheduler instance deletes expired query audit rows. */
+  @IsInt() @Min(1000) auditCleanupIntervalMs: number;
+  /** Rows deleted per statement, so a large backlog never holds one long lock. */
+  @IsInt() @Min(100) @Max(100000) auditCleanupBatch: number;
+}
+
 export class RuntimeConfig {
   /** What this process does: serve the HTTP API, run queue workers and the relay, run scheduled jobs. */
   @IsArray() @ArrayNotEmpty() @IsIn(['api', 'worker', 'scheduler'], { each: true }) roles: string[];
@@ -165,7 +201,9 @@ export class AppConfig {
   @ValidateNested() @Type(() => OutboundConfig) outbound: OutboundConfig;
   @ValidateNested() @Type(() => SubscriptionsConfig) subscriptions: SubscriptionsConfig;
   @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig;
+  @ValidateNested() @Type(() => ReconciliationConfig) reconciliation: ReconciliationConfig;
   @ValidateNested() @Type(() => RuntimeConfig) runtime: RuntimeConfig;
+  @ValidateNested() @Type(() => RestrictionsConfig) restrictions: RestrictionsConfig;
   @ValidateNested() @Type(() => JurisdictionConfig) jurisdiction: JurisdictionConfig;
   @ValidateNested() @Type(() => DimensionsConfig) dimensions: DimensionsConfig;
 }

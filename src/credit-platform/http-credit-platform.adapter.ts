@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
@@ -12,13 +12,20 @@ import { CreditPlatformAdapter, PlatformHolding, PlatformItem, PlatformItemResul
 
 /** The platform contract over HTTP: client id plus Standard Webhooks headers signed over the exact body. */
 @Injectable()
-export class HttpCreditPlatformAdapter extends CreditPlatformAdapter {
+export class HttpCreditPlatformAdapter extends CreditPlatformAdapter implements OnModuleDestroy {
   constructor(
     private readonly http: HttpService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     super();
+  }
+
+  /** Keep-alive sockets would otherwise hold the process open after shutdown. */
+  onModuleDestroy(): void {
+    const { httpAgent, httpsAgent } = this.http.axiosRef.defaults;
+    (httpAgent as { destroy?: () => void } | undefined)?.destroy?.();
+    (httpsAgent as { destroy?: () => void } | undefined)?.destroy?.();
   }
 
   enabled(): boolean {

@@ -1,14 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
 import { BatchAnswerDto, BatchLookupDto, RestrictionAnswerDto } from './dto/restrictions.dto';
+import { RestrictionsThrottlerGuard } from './rate-limit/restrictions-throttler.guard';
 import { ifNoneMatchHits } from './restriction-answer';
 import { RestrictionsService, type Tagged } from './restrictions.service';
 
 @ApiTags('restrictions')
 @ApiBearerAuth()
+// Per-principal limits (restrictions.rateLimit), counted in Redis across instances; 429 with Retry-After.
+@UseGuards(RestrictionsThrottlerGuard)
 @Controller('v1')
 export class RestrictionsController {
   constructor(private readonly restrictions: RestrictionsService) {}

@@ -4,6 +4,7 @@ import { MEASURES } from '../common/domain';
 import { ValidationFailed } from '../common/http/api-error';
 import type { Principal } from '../principals/principal';
 import type { BatchAnswerDto, RestrictionAnswerDto } from './dto/restrictions.dto';
+import { QueryRecorder } from './query-log/query-recorder';
 import { answersFor, etagOf, usccProblems } from './restriction-answer';
 import { RestrictionsRepository } from './restrictions.repository';
 
@@ -22,25 +23,28 @@ export class RestrictionsService {
   constructor(
     private readonly restrictions: RestrictionsRepository,
     private readonly clock: Clock,
+    private readonly recorder: QueryRecorder,
   ) {}
 
   async lookup(uscc: string, principal: Principal): Promise<Tagged<RestrictionAnswerDto>> {
     const problems = usccProblems([uscc], () => 'uscc');
     if (problems.length) throw new ValidationFailed(problems);
-    const answers = await this.answer([uscc], principal);
+    const answers = await this.answer([uscc], principal, false);
     return { etag: etagOf(answers), body: answers[0] };
   }
 
   async batch(usccs: readonly unknown[], principal: Principal): Promise<Tagged<BatchAnswerDto>> {
     const problems = usccProblems(usccs, (i) => `usccs.${i}`);
     if (problems.length) throw new ValidationFailed(problems, `usccs: ${problems.length} invalid code(s) at ${problems.map((p) => p.field.slice(6)).join(', ')}`);
-    const items = await this.answer(usccs as string[], principal);
+    const items = await this.answer(usccs as string[], principal, true);
     return { etag: etagOf(items), body: { asOf: items[0].asOf, items } };
   }
 
-  private async answer(usccs: string[], principal: Principal): Promise<RestrictionAnswerDto[]> {
+  /** Every lookup passes here, so this is where it is recorded: each code asked, repeats included. */
+  private async answer(usccs: string[], principal: Principal, batch: boolean): Promise<RestrictionAnswerDto[]> {
     const asOf = this.clock.now().toISOString();
     const rows = await this.restrictions.find([...new Set(usccs)], domainsOf(principal));
+    this.recorder.record(principal.id, usccs, asOf, batch);
     return answersFor(usccs, rows, asOf);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../principals/auth.decorators';
+import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
+import type { Principal } from '../principals/principal';
 import { RunSweepDto } from './sweep.dto';
 import { SweepService } from './sweep.service';
 
@@ -14,8 +15,8 @@ export class SweepController {
   @Post()
   @HttpCode(200)
   @Roles('operator')
-  run(@Body() dto: RunSweepDto) {
-    return this.sweeps.run(dto.asOf ? new Date(dto.asOf) : undefined, 'api');
+  run(@Body() dto: RunSweepDto, @CurrentPrincipal() principal: Principal) {
+    return this.sweeps.runRequested(dto.asOf ? new Date(dto.asOf) : undefined, principal);
   }
 
   /** The latest sweeps with their counts. */

@@ -2,6 +2,8 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { monotonicFactory } from 'ulid';
 import { civilDateAt } from '../common/calendar';
+import type { Actor } from '../audit/request-actor';
+import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DIMENSIONS, Dimension, Measure } from '../common/domain';
 import { ApiError } from '../common/http/api-error';
@@ -39,6 +41,7 @@ export class SweepService {
     private readonly rules: DeadlineRules,
     private readonly jurisdiction: Jurisdiction,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Waits for a sweep running elsewhere, then runs. */
@@ -49,6 +52,20 @@ export class SweepService {
     } finally {
       await this.sweeps.unlock(lock!);
     }
+  }
+
+  /** An operator's sweep: run like any other, and named in the audit trail with its counts. */
+  async runRequested(asOf: Date | undefined, actor: Actor) {
+    const result = await this.run(asOf, 'api');
+    await this.audit.record(null, {
+      actor: { id: actor.id, name: actor.name },
+      action: 'sweep.run',
+      subjectType: 'sweep',
+      subjectId: result.runId,
+      after: result,
+      details: { asOf: asOf?.toISOString() ?? null },
+    });
+    return result;
   }
 
   /** For the scheduler: skips when another instance is already sweeping. */

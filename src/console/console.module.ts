@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ConsoleController } from './console.controller';
+import { ConsoleSessions } from './console-sessions';
+
+/** The operator console's own endpoints; the pages and the queue dashboard are mounted by setupConsole. */
+@Module({
+  controllers: [ConsoleController],
+  providers: [ConsoleSessions],
+  exports: [ConsoleSessions],
+})
+export class ConsoleModule {}

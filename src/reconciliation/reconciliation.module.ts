@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CreditPlatformModule } from '../credit-platform/credit-platform.module';
+import { AgencyReconciler } from './agency-reconciler';
+import { PlatformReconciler } from './platform-reconciler';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationRepository } from './reconciliation.repository';
+import { ReconciliationScheduler } from './reconciliation.scheduler';
+import { ReconciliationService } from './reconciliation.service';
+
+/** Reconciliation with the national platform and with agencies (DESIGN section 7): reports, repairs, the nightly run. */
+@Module({
+  imports: [CreditPlatformModule],
+  controllers: [ReconciliationController],
+  providers: [ReconciliationRepository, PlatformReconciler, AgencyReconciler, ReconciliationService, ReconciliationScheduler],
+  exports: [ReconciliationService],
+})
+export class ReconciliationModule {}
