@@ -1,6 +1,6 @@
 import { StreamableFile } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
+import { ifNoneMatchHits } from '../common/http/etag';
 import type { Readable } from 'node:stream';
 
 /** A public answer: JSON, or a CSV written only when the caller's copy is stale. */
@@ -10,21 +10,6 @@ export type PublicAnswer<T> =
 
 // Five minutes: the lists change with sweeps and stage changes, and a reader may wait that long for them.
 const CACHE_CONTROL = 'public, max-age=300';
-
-export function etagOf(...parts: string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\u0000');
-  return `"${hash.digest('base64url').slice(0, 27)}"`;
-}
-
-/** If-None-Match uses the weak comparison (RFC 9110 13.1.2): a W/ prefix is ignored, "*" matches anything. */
-export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || (t.startsWith('W/') ? t.slice(2) : t) === etag;
-  });
-}
 
 /** Sets the cache headers and answers 304 when the caller's ETag still holds; the CSV stream opens only otherwise. */
 export function sendCached<T>(reply: FastifyReply, answer: PublicAnswer<T>, ifNoneMatch: string | undefined): T | StreamableFile | undefined {

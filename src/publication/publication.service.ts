@@ -8,7 +8,8 @@ import { Jurisdiction } from '../common/jurisdiction';
 import { AppConfig } from '../config/config.schema';
 import { BOM, csvLine } from './csv';
 import type { PublicListQueryDto } from './dto/public-lists.dto';
-import { etagOf, PublicAnswer } from './http-cache';
+import { etagOf } from '../common/http/etag';
+import { PublicAnswer } from './http-cache';
 import { isListName, LIST_NAMES, ListContext, ListItem, ListName, LISTS, Names } from './public-lists';
 import { ListFilter, ListKey, PublicationRepository } from './publication.repository';
 

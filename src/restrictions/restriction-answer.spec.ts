@@ -1,5 +1,6 @@
 import { usccCheckCharacter } from '../enterprises/uscc';
-import { answersFor, etagOf, ifNoneMatchHits, usccProblems } from './restriction-answer';
+import { answersFor, answersEtag, usccProblems } from './restriction-answer';
+import { ifNoneMatchHits } from '../common/http/etag';
 
 const code = (first17: string) => first17 + usccCheckCharacter(first17);
 const A = code('91441600000000017');
@@ -29,9 +30,9 @@ describe('restriction answers', () => {
   });
 
   it('tags what the answer says, not when it was read', () => {
-    const tag = etagOf(answersFor([A], rows, asOf));
-    expect(etagOf(answersFor([A], rows, '2030-01-01T00:00:00.000Z'))).toBe(tag);
-    expect(etagOf(answersFor([A], rows.slice(0, 1), asOf))).not.toBe(tag);
+    const tag = answersEtag(answersFor([A], rows, asOf));
+    expect(answersEtag(answersFor([A], rows, '2030-01-01T00:00:00.000Z'))).toBe(tag);
+    expect(answersEtag(answersFor([A], rows.slice(0, 1), asOf))).not.toBe(tag);
     expect(tag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { etagOf } from '../common/http/etag';
 import type { FieldProblem } from '../common/http/api-error';
 import { checkUscc, describeUsccProblem } from '../enterprises/uscc';
 import type { RestrictionAnswerDto } from './dto/restrictions.dto';
@@ -34,17 +34,7 @@ export function answersFor(usccs: readonly string[], rows: readonly RestrictionR
 }
 
 /** A strong validator over what the answers say, leaving out asOf: the same restrictions keep the same tag. */
-export function etagOf(answers: readonly RestrictionAnswerDto[]): string {
-  const hash = createHash('sha256');
-  for (const { uscc, restricted, measures } of answers) hash.update(JSON.stringify([uscc, restricted, measures]));
-  return `"${hash.digest('base64url').slice(0, 27)}"`;
+export function answersEtag(answers: readonly RestrictionAnswerDto[]): string {
+  return etagOf(...answers.map(({ uscc, restricted, measures }) => JSON.stringify([uscc, restricted, measures])));
 }
 
-/** If-None-Match uses the weak comparison (RFC 9110 13.1.2): a W/ prefix is ignored, "*" matches anything. */
-export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || (t.startsWith('W/') ? t.slice(2) : t) === etag;
-  });
-}

@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
 import { BatchAnswerDto, BatchLookupDto, RestrictionAnswerDto } from './dto/restrictions.dto';
 import { RestrictionsThrottlerGuard } from './rate-limit/restrictions-throttler.guard';
-import { ifNoneMatchHits } from './restriction-answer';
+import { ifNoneMatchHits } from '../common/http/etag';
 import { RestrictionsService, type Tagged } from './restrictions.service';
 
 @ApiTags('restrictions')

@@ -5,7 +5,7 @@ import { ValidationFailed } from '../common/http/api-error';
 import type { Principal } from '../principals/principal';
 import type { BatchAnswerDto, RestrictionAnswerDto } from './dto/restrictions.dto';
 import { QueryRecorder } from './query-log/query-recorder';
-import { answersFor, etagOf, usccProblems } from './restriction-answer';
+import { answersFor, answersEtag, usccProblems } from './restriction-answer';
 import { RestrictionsRepository } from './restrictions.repository';
 
 /** An answer with its entity tag, for conditional requests. */
@@ -30,14 +30,14 @@ export class RestrictionsService {
     const problems = usccProblems([uscc], () => 'uscc');
     if (problems.length) throw new ValidationFailed(problems);
     const answers = await this.answer([uscc], principal, false);
-    return { etag: etagOf(answers), body: answers[0] };
+    return { etag: answersEtag(answers), body: answers[0] };
   }
 
   async batch(usccs: readonly unknown[], principal: Principal): Promise<Tagged<BatchAnswerDto>> {
     const problems = usccProblems(usccs, (i) => `usccs.${i}`);
     if (problems.length) throw new ValidationFailed(problems, `usccs: ${problems.length} invalid code(s) at ${problems.map((p) => p.field.slice(6)).join(', ')}`);
     const items = await this.answer(usccs as string[], principal, true);
-    return { etag: etagOf(items), body: { asOf: items[0].asOf, items } };
+    return { etag: answersEtag(items), body: { asOf: items[0].asOf, items } };
   }
 
   /** Every lookup passes here, so this is where it is recorded: each code asked, repeats included. */
