@@ -21,6 +21,7 @@ import { createScratchDatabase, prepareTemplateDatabase } from '../test/support/
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = 64;
+const JOB_BATCH = 16;
 
 type Stats = { verified: number; rejected: number };
 
@@ -120,7 +121,8 @@ async function main(): Promise<void> {
         log: { level: 'warn' },
         outbound: { allow: ['127.0.0.1'] },
         dimensions: { energy: { noticeDays: 0 } },
-        delivery: { workerConcurrency: CONCURRENCY, claimBatch: 1000, relayIntervalMs: 20 },
+        // At most CONCURRENCY pushes at once, as in the plain loop: jobs of JOB_BATCH pushes, CONCURRENCY / JOB_BATCH jobs.
+        delivery: { workerConcurrency: CONCURRENCY / JOB_BATCH, jobBatch: JOB_BATCH, claimBatch: 1000, relayIntervalMs: 20 },
         runtime: { roles: ['worker'] },
       },
     });

@@ -137,7 +137,9 @@ export class DeliveryConfig {
   @IsInt() @Min(1000) leaseMs: number;
   @IsInt() @Min(10) relayIntervalMs: number;
   @IsInt() @Min(1) claimBatch: number;
+  /** Queue jobs each worker runs at once; a job carries up to `jobBatch` deliveries to one target. */
   @IsInt() @Min(1) workerConcurrency: number;
+  @IsInt() @Min(1) @Max(100) jobBatch: number;
   /** Failed attempts after which delivery.failing is raised. */
   @IsInt() @Min(1) failingAfterAttempts: number;
   /** A subscription still failing this long after its first failure is disabled. */

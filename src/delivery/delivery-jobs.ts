@@ -4,7 +4,8 @@ export { DELIVERIES_QUEUE, PLATFORM_QUEUE } from '../queue/queue.constants';
 
 /** Every job the deliveries queue carries, with its payload; the processor handles exactly these. */
 export interface DeliveryJobs {
-  deliver: DeliverCommand;
+  /** Deliveries to one target, sent side by side: one queue round trip for several pushes. */
+  deliver: { items: DeliverCommand[] };
 }
 
 export type DeliveryJobName = keyof DeliveryJobs;

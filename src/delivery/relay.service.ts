@@ -73,11 +73,11 @@ export class DeliveryRelay implements OnApplicationBootstrap, BeforeApplicationS
     if (!claimed.length) return 0;
     const toPlatform = claimed.filter((c) => c.target === CREDIT_PLATFORM_TARGET);
     const toAgencies = claimed.filter((c) => c.target !== CREDIT_PLATFORM_TARGET);
-    if (toAgencies.length) {
-      await this.queue.addBulk(
-        toAgencies.map((c) => ({ name: 'deliver', data: { deliveryId: c.id, leaseToken: c.leaseToken }, opts: { jobId: `${c.id}.${c.leaseToken}` } })),
-      );
-    }
+    if (toAgencies.length) await this.queue.addBulk(chunksByTarget(toAgencies, delivery.jobBatch).map((items) => ({
+      name: 'deliver',
+      data: { items: items.map((c) => ({ deliveryId: c.id, leaseToken: c.leaseToken })) },
+      opts: { jobId: `${items[0].id}.${items[0].leaseToken}` },
+    })));
     // The platform takes records in batches: one job, one request, per batch.
     for (let i = 0; i < toPlatform.length; i += creditPlatform.batchSize) {
       const items = toPlatform.slice(i, i + creditPlatform.batchSize).map((c) => ({ deliveryId: c.id, leaseToken: c.leaseToken }));
@@ -145,3 +145,11 @@ export class DeliveryRelay implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
+/** Groups claims by target into jobs of at most `size`, so one slow target never holds up another's job. */
+export function chunksByTarget(claimed: Claimed[], size: number): Claimed[][] {
+  const byTarget = new Map<string, Claimed[]>();
+  for (const c of claimed) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c]);
+  const chunks: Claimed[][] = [];
+  for (const list of byTarget.values()) for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+  return chunks;
+}
