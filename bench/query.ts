@@ -49,12 +49,11 @@ async function seed(db: Client, codes: string[]): Promise<void> {
        FROM unnest($1::char(18)[]) WITH ORDINALITY AS e(c, n)`,
     [codes],
   );
-  // The query path reads only this table: restricted code n holds 1 + n % 9 domains from one record each.
+  // The query path reads only this table: restricted code n holds 1 + n % 9 domains from one record.
   await db.query(
-    `INSERT INTO restrictions (uscc, domain, record_id, since)
-     SELECT e.c, ($2::text[])[d], '01JW' || lpad(e.n::text, 22, '0'), date '2025-05-21' + (e.n % 200)::int
-       FROM unnest($1::char(18)[]) WITH ORDINALITY AS e(c, n), generate_series(1, 9) d
-      WHERE d <= 1 + e.n % 9`,
+    `INSERT INTO restrictions (record_id, uscc, measures, since)
+     SELECT '01JW' || lpad(e.n::text, 22, '0'), e.c, ($2::text[])[1:(1 + e.n % 9)::int], date '2025-05-21' + (e.n % 200)::int
+       FROM unnest($1::char(18)[]) WITH ORDINALITY AS e(c, n)`,
     [codes.slice(0, RESTRICTED), MEASURES],
   );
   await db.query('ANALYZE');
