@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/http/cursor';
 import { Roles } from '../principals/auth.decorators';
-import { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto';
+import { AuditEntryDto, AuditPageDto, ListAuditQueryDto } from './dto/audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('ops')
@@ -14,6 +14,7 @@ export class AuditController {
 
   /** The audit trail, newest first. */
   @Get()
+  @ApiOkResponse({ type: AuditPageDto, description: 'One page of audit entries' })
   list(@Query() query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {
     return this.audit.list(query);
   }

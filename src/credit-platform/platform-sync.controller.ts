@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../principals/auth.decorators';
+import { PlatformSyncResultDto } from './dto/platform-sync.dto';
 import { PlatformSyncService } from './platform-sync.service';
 
 @ApiTags('ops')
@@ -13,6 +14,7 @@ export class PlatformSyncController {
   @Post()
   @HttpCode(202)
   @Roles('operator')
+  @ApiAcceptedResponse({ type: PlatformSyncResultDto, description: 'How many deliveries were handed over' })
   run() {
     return this.sync.run();
   }

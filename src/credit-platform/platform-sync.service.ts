@@ -4,6 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config.schema';
+import { runsScheduledJobs } from '../config/runtime-roles';
 import { DeliveryRelay } from '../delivery/relay.service';
 
 const SYNC_LOCK = 0x504c_4154; // "PLAT"
@@ -24,7 +25,7 @@ export class PlatformSyncService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.scheduler.enabled || !this.config.runtime.roles.includes('scheduler')) return;
+    if (!runsScheduledJobs(this.config)) return;
     const job = CronJob.from({
       cronTime: this.config.creditPlatform.syncCron,
       timeZone: this.config.jurisdiction.timeZone,

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Page } from '../common/http/cursor';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
-import { CreateEnterpriseDto, EnterpriseDto, ListEnterprisesQueryDto } from './dto/enterprise.dto';
+import { CreateEnterpriseDto, EnterpriseDto, EnterprisePageDto, ListEnterprisesQueryDto } from './dto/enterprise.dto';
 import { EnterprisesService } from './enterprises.service';
 
 @ApiTags('enterprises')
@@ -29,10 +29,12 @@ export class EnterprisesController {
   /** Lists enterprises; `quality=org_code_mismatch` gives the data-quality report. */
   @Get()
   @Roles('department', 'operator')
+  @ApiOkResponse({ type: EnterprisePageDto, description: 'One page of enterprises' })
   list(@Query() query: ListEnterprisesQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<EnterpriseDto>> {
     return this.enterprises.list(query, principal);
   }
 
+  /** One enterprise by its unified social credit code; 404 when it is not registered. */
   @Get(':uscc')
   @Roles('department', 'operator', 'agency')
   get(@Param('uscc') uscc: string): Promise<EnterpriseDto> {

@@ -1,11 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Page } from '../common/http/cursor';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
-import { CreateObligationDto, ListObligationsQueryDto, ObligationDto, ObligationEventDto } from './dto/obligation.dto';
+import {
+  CreateObligationDto,
+  ListObligationsQueryDto,
+  ObligationDto,
+  ObligationEventDto,
+  ObligationHistoryDto,
+  ObligationPageDto,
+} from './dto/obligation.dto';
 import { ExitCompletedDto, ExitOrderDto, ExtensionDto, ObjectionDto, RectifiedDto } from './dto/stage-change.dto';
 import { ObligationStageService } from './obligation-stage.service';
 import { ObligationsService } from './obligations.service';
@@ -34,12 +41,15 @@ export class ObligationsController {
     return obligation;
   }
 
+  /** Lists obligations by stage, county, dimension, department or code, with cursor paging; a department key sees its own scope. */
   @Get()
   @Roles('department', 'operator')
+  @ApiOkResponse({ type: ObligationPageDto, description: 'One page of obligations' })
   list(@Query() query: ListObligationsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ObligationDto>> {
     return this.obligations.list(query, principal);
   }
 
+  /** One obligation with its stage, deadlines and stage details. */
   @Get(':id')
   @Roles('department', 'operator')
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ObligationDto> {
@@ -49,10 +59,12 @@ export class ObligationsController {
   /** Every change: who, what, when, before and after. */
   @Get(':id/history')
   @Roles('department', 'operator')
+  @ApiOkResponse({ type: ObligationHistoryDto, description: 'The obligation\'s changes' })
   history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<{ items: ObligationEventDto[] }> {
     return this.obligations.history(id, principal);
   }
 
+  /** Grants an extension of the rectification deadline within the dimension's rule (422 beyond it). */
   @Post(':id/extension')
   @HttpCode(200)
   @Roles('department')
@@ -60,6 +72,7 @@ export class ObligationsController {
     return this.stages.extend(id, dto, p);
   }
 
+  /** Records verified rectification: rectification → rectified. */
   @Post(':id/rectified')
   @HttpCode(200)
   @Roles('department')
@@ -67,6 +80,7 @@ export class ObligationsController {
     return this.stages.rectify(id, dto, p);
   }
 
+  /** Orders exit with an exit deadline: rectification → exit_ordered. */
   @Post(':id/exit-order')
   @HttpCode(200)
   @Roles('department')
@@ -74,6 +88,7 @@ export class ObligationsController {
     return this.stages.orderExit(id, dto, p);
   }
 
+  /** Records completed exit (dismantled, sealed or closed) from exit_ordered, notified or sanctioned → exited. */
   @Post(':id/exit-completed')
   @HttpCode(200)
   @Roles('department')
@@ -81,6 +96,7 @@ export class ObligationsController {
     return this.stages.completeExit(id, dto, p);
   }
 
+  /** Decides an objection (异议) to a notice (stage notified): upheld returns the obligation to its previous stage, rejected keeps it notified. */
   @Post(':id/objection')
   @HttpCode(200)
   @Roles('department')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/http/cursor';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
@@ -9,9 +9,11 @@ import {
   CancelDeliveryDto,
   DeliveryDetailDto,
   DeliveryDto,
+  DeliveryPageDto,
   JobAcceptedDto,
   ListDeliveriesQueryDto,
   TargetHealthDto,
+  TargetsOverviewDto,
 } from './dto/deliveries.dto';
 import { OpsDeliveriesService } from './ops-deliveries.service';
 import { TargetsService } from './targets.service';
@@ -28,6 +30,7 @@ export class OpsDeliveriesController {
 
   /** Transmissions, newest first, by status (comma list), target, creation time, last HTTP status, error text or record. */
   @Get('deliveries')
+  @ApiOkResponse({ type: DeliveryPageDto, description: 'One page of deliveries' })
   list(@Query() query: ListDeliveriesQueryDto): Promise<Page<DeliveryDto>> {
     return this.deliveries.list(query);
   }
@@ -68,6 +71,7 @@ export class OpsDeliveriesController {
 
   /** Per target: circuit, failures, the last 24 hours of attempts and the oldest delivery still waiting. */
   @Get('targets')
+  @ApiOkResponse({ type: TargetsOverviewDto, description: 'Health of every target' })
   overview(): Promise<{ items: TargetHealthDto[] }> {
     return this.targets.overview();
   }

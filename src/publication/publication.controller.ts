@@ -1,12 +1,20 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../principals/auth.decorators';
-import { PublicListQueryDto } from './dto/public-lists.dto';
+import {
+  ExitListItemDto,
+  PublicListPageDto,
+  PublicListQueryDto,
+  RedListItemDto,
+  SanctionListItemDto,
+  YellowListItemDto,
+} from './dto/public-lists.dto';
 import { sendCached } from './http-cache';
 import { PublicationService } from './publication.service';
 
 @ApiTags('public lists')
+@ApiExtraModels(YellowListItemDto, RedListItemDto, ExitListItemDto, SanctionListItemDto)
 @Controller('v1/public/lists')
 export class PublicationController {
   constructor(private readonly publication: PublicationService) {}
@@ -36,6 +44,7 @@ export class PublicationController {
   @Get(':list')
   @Public()
   @ApiParam({ name: 'list', enum: ['yellow', 'red', 'exit', 'sanctions'] })
+  @ApiOkResponse({ type: PublicListPageDto, description: 'One page of the list as JSON, or the whole list as CSV with format=csv' })
   @ApiProduces('application/json', 'text/csv')
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer: 304 while it still holds' })
   async list(

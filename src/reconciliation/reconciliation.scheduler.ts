@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/config.schema';
+import { runsScheduledJobs } from '../config/runtime-roles';
 import { CREDIT_PLATFORM_TARGET } from '../delivery/outbox.repository';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
@@ -19,7 +20,7 @@ export class ReconciliationScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.scheduler.enabled || !this.config.runtime.roles.includes('scheduler')) return;
+    if (!runsScheduledJobs(this.config)) return;
     const job = CronJob.from({
       cronTime: this.config.creditPlatform.reconcileCron,
       timeZone: this.config.jurisdiction.timeZone,

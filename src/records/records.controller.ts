@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
-import { AmendRecordDto } from './records.dto';
+import { AmendRecordDto, RecordVersionsDto, SignedRecordVersionDto } from './records.dto';
 import { RecordsService } from './records.service';
 
 @ApiTags('records')
@@ -14,6 +14,7 @@ export class RecordsController {
   /** The current version `{record, jws}`; the JWS verifies with /.well-known/jwks.json. */
   @Get(':recordId')
   @Roles('operator', 'department', 'agency')
+  @ApiOkResponse({ type: SignedRecordVersionDto, description: 'The current version with its JWS' })
   current(@Param('recordId') recordId: string) {
     return this.records.current(recordId);
   }
@@ -21,6 +22,7 @@ export class RecordsController {
   /** Every version in order, each with its JWS. */
   @Get(':recordId/versions')
   @Roles('operator', 'department', 'agency')
+  @ApiOkResponse({ type: RecordVersionsDto, description: 'Every version with its JWS' })
   versions(@Param('recordId') recordId: string) {
     return this.records.versions(recordId);
   }
@@ -28,6 +30,7 @@ export class RecordsController {
   /** Narrows the measures: a new version with event sanction.amended. */
   @Post(':recordId/amendments')
   @Roles('department')
+  @ApiCreatedResponse({ type: SignedRecordVersionDto, description: 'The new version with its JWS' })
   amend(@Param('recordId') recordId: string, @Body() dto: AmendRecordDto, @CurrentPrincipal() principal: Principal) {
     return this.records.amend(recordId, dto, principal);
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../principals/auth.decorators';
+import { JwksDto } from './dto/jwks.dto';
 import { SigningService } from './signing.service';
 
 @ApiTags('signing')
@@ -12,6 +13,7 @@ export class JwksController {
   @Get('jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiOkResponse({ type: JwksDto, description: 'The JSON Web Key Set' })
   jwks() {
     return this.signing.currentJwks();
   }

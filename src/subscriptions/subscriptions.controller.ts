@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/http/cursor';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
@@ -9,6 +9,7 @@ import {
   ListSubscriptionsQueryDto,
   RotatedSecretDto,
   SubscriptionDto,
+  SubscriptionPageDto,
   UpdateSubscriptionDto,
 } from './dto/subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
@@ -27,11 +28,14 @@ export class SubscriptionsController {
     return this.subscriptions.create(dto, actor);
   }
 
+  /** Lists agency subscriptions with cursor paging; secrets are never shown again. */
   @Get()
+  @ApiOkResponse({ type: SubscriptionPageDto, description: 'One page of subscriptions' })
   list(@Query() query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionDto>> {
     return this.subscriptions.list(query);
   }
 
+  /** One subscription, without its secret. */
   @Get(':id')
   get(@Param('id') id: string): Promise<SubscriptionDto> {
     return this.subscriptions.get(id);

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
-import { RunSweepDto } from './sweep.dto';
+import { RunSweepDto, SweepResultDto, SweepRunsDto } from './sweep.dto';
 import { SweepService } from './sweep.service';
 
 @ApiTags('ops')
@@ -15,6 +15,7 @@ export class SweepController {
   @Post()
   @HttpCode(200)
   @Roles('operator')
+  @ApiOkResponse({ type: SweepResultDto, description: 'The finished sweep\'s counts' })
   run(@Body() dto: RunSweepDto, @CurrentPrincipal() principal: Principal) {
     return this.sweeps.runRequested(dto.asOf ? new Date(dto.asOf) : undefined, principal);
   }
@@ -22,6 +23,7 @@ export class SweepController {
   /** The latest sweeps with their counts. */
   @Get()
   @Roles('operator')
+  @ApiOkResponse({ type: SweepRunsDto, description: 'Recent sweep runs' })
   recent() {
     return this.sweeps.recentRuns();
   }

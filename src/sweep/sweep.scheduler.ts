@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/config.schema';
+import { runsScheduledJobs } from '../config/runtime-roles';
 import { SweepService } from './sweep.service';
 
 /** Runs the sweep on the configured cron, in the jurisdiction's time zone; off when the scheduler is disabled. */
@@ -16,7 +17,7 @@ export class SweepScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.scheduler.enabled) return;
+    if (!runsScheduledJobs(this.config)) return;
     const job = CronJob.from({
       cronTime: this.config.scheduler.sweepCron,
       timeZone: this.config.jurisdiction.timeZone,

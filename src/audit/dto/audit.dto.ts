@@ -45,3 +45,10 @@ export class AuditEntryDto {
   /** Anything else worth keeping (a reason, a filter, counts). */
   details: unknown;
 }
+
+export class AuditPageDto {
+  /** Audit entries, newest first. */
+  items: AuditEntryDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}

@@ -38,3 +38,10 @@ export class EnterpriseDto {
   /** Data-quality notes that did not stop the request, e.g. `org_code_mismatch`. */
   warnings?: string[];
 }
+
+export class EnterprisePageDto {
+  /** Enterprises in code order. */
+  items: EnterpriseDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}

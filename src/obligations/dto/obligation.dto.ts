@@ -101,3 +101,15 @@ export class ObligationEventDto {
   after: Record<string, unknown>;
   details: Record<string, unknown> | null;
 }
+
+export class ObligationPageDto {
+  /** Obligations matching the filters, oldest first. */
+  items: ObligationDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+export class ObligationHistoryDto {
+  /** Every change to the obligation, in the order made. */
+  items: ObligationEventDto[];
+}

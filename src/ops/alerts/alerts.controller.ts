@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page } from '../../common/http/cursor';
 import { Roles } from '../../principals/auth.decorators';
-import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
+import { AlertDto, AlertPageDto, ListAlertsQueryDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 @ApiTags('ops')
@@ -14,6 +14,7 @@ export class AlertsController {
 
   /** Alerts raised by the delivery engine, newest first, with when each was posted to the alert webhook. */
   @Get()
+  @ApiOkResponse({ type: AlertPageDto, description: 'One page of alerts' })
   list(@Query() query: ListAlertsQueryDto): Promise<Page<AlertDto>> {
     return this.alerts.list(query);
   }

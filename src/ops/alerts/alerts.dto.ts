@@ -31,3 +31,10 @@ export class AlertDto {
   /** When it was posted to the alert webhook; null while unsent or when no webhook is configured. */
   sentAt: string | null;
 }
+
+export class AlertPageDto {
+  /** Alerts, newest first. */
+  items: AlertDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}

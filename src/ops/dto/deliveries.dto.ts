@@ -161,3 +161,15 @@ export class TargetHealthDto {
   /** Creation time of the oldest delivery still waiting to be sent (pending or failed). */
   oldestPendingAt: string | null;
 }
+
+export class DeliveryPageDto {
+  /** Deliveries, newest first. */
+  items: DeliveryDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+export class TargetsOverviewDto {
+  /** One entry per target: the national platform (`credit-platform`) and every subscription. */
+  items: TargetHealthDto[];
+}

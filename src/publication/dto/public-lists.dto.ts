@@ -1,3 +1,4 @@
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -93,4 +94,22 @@ export class SanctionListItemDto extends ListedEnterpriseDto {
   listedOn: string;
   /** Day publication ends at the latest. */
   publicationEndsOn: string;
+}
+
+export class PublicListPageDto {
+  /** Entries in date order; their fields depend on the list (yellow, red, exit or sanctions). */
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [
+        { $ref: getSchemaPath(YellowListItemDto) },
+        { $ref: getSchemaPath(RedListItemDto) },
+        { $ref: getSchemaPath(ExitListItemDto) },
+        { $ref: getSchemaPath(SanctionListItemDto) },
+      ],
+    },
+  })
+  items: Array<YellowListItemDto | RedListItemDto | ExitListItemDto | SanctionListItemDto>;
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
 }

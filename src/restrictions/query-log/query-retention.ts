@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/config.schema';
+import { runsScheduledJobs } from '../../config/runtime-roles';
 import { RestrictionQueriesRepository } from './restriction-queries.repository';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +23,7 @@ export class QueryRetention implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.runtime.roles.includes('scheduler')) return;
+    if (!runsScheduledJobs(this.config)) return;
     this.timer = setInterval(() => void this.scheduled(), this.config.restrictions.auditCleanupIntervalMs);
   }
 

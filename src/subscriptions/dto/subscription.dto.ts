@@ -99,3 +99,10 @@ export class RotatedSecretDto {
   /** Until when pushes also carry a signature with the previous secret. */
   previousSecretExpiresAt: string | null;
 }
+
+export class SubscriptionPageDto {
+  /** Subscriptions, oldest first (secrets are never listed). */
+  items: SubscriptionDto[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
