@@ -9,6 +9,7 @@ import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
 import { refuseTextBodies, registerBulkContentTypes } from './common/http/content-types';
 import { setupConsole } from './console/console.setup';
+import { createRootLogger, registerAccessLog } from './common/logging/http-logging';
 
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -17,7 +18,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
+  const logger = options.logger ?? createRootLogger(config.log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { ...options, logger }), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
@@ -28,6 +30,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     void reply.header('x-request-id', request.id);
     done();
   });
+  registerAccessLog(fastify, logger);
   refuseTextBodies(fastify);
   registerBulkContentTypes(fastify, config.http.importBodyLimitBytes);
   await setupConsole(app);

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoRoot } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { Clock } from './common/clock';
 import { CoreModule } from './common/core.module';
+import { createRootLogger } from './common/logging/http-logging';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/config.schema';
@@ -33,6 +35,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 export interface AppOptions {
   clock?: Clock;
+  logger?: PinoRoot;
 }
 
 @Module({})
@@ -43,13 +46,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CoreModule.forRoot(options.clock),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.log.level,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-          },
-        }),
+        // Nest's logger over the root pino logger; no per-request middleware (see registerAccessLog).
+        LoggerModule.forRoot({ pinoHttp: { logger: options.logger ?? createRootLogger(config.log) }, forRoutes: [] }),
         DatabaseModule,
         RedisModule,
         IdempotencyModule,

@@ -174,8 +174,18 @@ export class QueryLogConfig {
   @IsInt() @Min(1000) maxBufferedRows: number;
 }
 
+export class MirrorConfig {
+  /** Answer lookups from an in-memory copy of the restrictions table instead of a query per request. */
+  @IsBoolean() enabled: boolean;
+  /** How often each instance reads the ledger for changes to apply to its copy. */
+  @IsInt() @Min(20) @Max(5000) refreshMs: number;
+  /** A copy whose last refresh began longer ago than this is not used; lookups then go to the database. */
+  @IsInt() @Min(100) @Max(60000) maxStaleMs: number;
+}
+
 export class RestrictionsConfig {
   @ValidateNested() @Type(() => RateLimitConfig) rateLimit: RateLimitConfig;
+  @ValidateNested() @Type(() => MirrorConfig) mirror: MirrorConfig;
   @ValidateNested() @Type(() => QueryLogConfig) queryLog: QueryLogConfig;
   /** Query audit rows older than this are deleted. */
   @IsInt() @Min(1) @Max(3650) auditRetentionDays: number;

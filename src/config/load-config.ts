@@ -79,6 +79,8 @@ function crossChecks(config: AppConfig): string[] {
       problems.push(`dimensions.${dimension}.extension: an allowed extension needs maxMonths and maxCount of at least 1`);
     }
   }
+  const { refreshMs, maxStaleMs } = config.restrictions.mirror;
+  if (refreshMs >= maxStaleMs) problems.push('restrictions.mirror.refreshMs: must be less than restrictions.mirror.maxStaleMs');
   return problems;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'csg_';
 
@@ -10,7 +10,7 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
 
 // A plain SHA-256 suffices: the key carries 256 bits of entropy, so there is nothing to brute-force.
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function looksLikeApiKey(value: string): boolean {

@@ -10,6 +10,8 @@ import { RestrictionQueriesRepository } from './query-log/restriction-queries.re
 import { RestrictionQueriesService } from './query-log/restriction-queries.service';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 import { RestrictionsThrottlerGuard } from './rate-limit/restrictions-throttler.guard';
+import { RestrictionsCommitSubscriber } from './mirror/restrictions-commit.subscriber';
+import { RestrictionsMirror } from './mirror/restrictions-mirror';
 import { RestrictionsController } from './restrictions.controller';
 import { RestrictionsRepository } from './restrictions.repository';
 import { RestrictionsService } from './restrictions.service';
@@ -32,6 +34,8 @@ import { RestrictionsService } from './restrictions.service';
   controllers: [RestrictionsController, RestrictionQueriesController],
   providers: [
     RestrictionsRepository,
+    RestrictionsMirror,
+    RestrictionsCommitSubscriber,
     RestrictionsService,
     RestrictionsThrottlerGuard,
     RestrictionQueriesRepository,

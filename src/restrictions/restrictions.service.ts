@@ -4,6 +4,7 @@ import { MEASURES } from '../common/domain';
 import { ValidationFailed } from '../common/http/api-error';
 import type { Principal } from '../principals/principal';
 import type { BatchAnswerDto, RestrictionAnswerDto } from './dto/restrictions.dto';
+import { RestrictionsMirror } from './mirror/restrictions-mirror';
 import { QueryRecorder } from './query-log/query-recorder';
 import { answersFor, answersEtag, usccProblems } from './restriction-answer';
 import { RestrictionsRepository } from './restrictions.repository';
@@ -15,13 +16,15 @@ export interface Tagged<T> {
 }
 
 /**
- * Agencies' restriction queries, answered from the restrictions table alone (one query per request), never
- * recomputed from records: RecordWriter keeps that table current in the transaction of every version.
+ * Agencies' restriction queries, answered from the restrictions table alone, never recomputed from records:
+ * RecordWriter keeps that table current in the transaction of every version, and RestrictionsMirror keeps a
+ * copy of it in memory; when the copy cannot vouch for its freshness, the table itself answers.
  */
 @Injectable()
 export class RestrictionsService {
   constructor(
     private readonly restrictions: RestrictionsRepository,
+    private readonly mirror: RestrictionsMirror,
     private readonly clock: Clock,
     private readonly recorder: QueryRecorder,
   ) {}
@@ -43,7 +46,9 @@ export class RestrictionsService {
   /** Every lookup passes here, so this is where it is recorded: each code asked, repeats included. */
   private async answer(usccs: string[], principal: Principal, batch: boolean): Promise<RestrictionAnswerDto[]> {
     const asOf = this.clock.now().toISOString();
-    const rows = await this.restrictions.find([...new Set(usccs)], domainsOf(principal));
+    const codes = [...new Set(usccs)];
+    const domains = domainsOf(principal);
+    const rows = (await this.mirror.find(codes, domains)) ?? (await this.restrictions.find(codes, domains));
     this.recorder.record(principal.id, usccs, asOf, batch);
     return answersFor(usccs, rows, asOf);
   }

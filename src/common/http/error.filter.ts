@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { buildBody, ErrorBody } from './api-error';
 
 /** Renders every error as {statusCode, error, message, details?}; unexpected ones are logged and hidden. */
@@ -10,7 +10,15 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.statusCode >= 500) {
+      // Named here too, for routes that skip the per-request logger.
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({
+        msg: 'request failed',
+        req: { id: request?.id, method: request?.method, url: request?.url },
+        error: exception instanceof Error ? exception.stack : String(exception),
+      });
+    }
     for (const [name, value] of Object.entries(headersOf(exception))) reply.header(name, value);
     void reply.status(body.statusCode).send(body);
   }

@@ -25,11 +25,16 @@ export interface StoredQuery {
 export class RestrictionQueriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Each column travels as one comma-joined string: none of the values can hold a comma (ids, validated
+   * codes, ISO times, booleans), and it spares the driver quoting thousands of array elements a second.
+   */
   async insert(rows: QueryColumns): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO restriction_queries (principal_id, uscc, at, batch)
-       SELECT * FROM unnest($1::uuid[], $2::char(18)[], $3::timestamptz[], $4::boolean[])`,
-      [rows.principalIds, rows.usccs, rows.ats, rows.batch],
+       SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::char(18)[],
+                            string_to_array($3, ',')::timestamptz[], string_to_array($4, ',')::boolean[])`,
+      [rows.principalIds.join(','), rows.usccs.join(','), rows.ats.join(','), rows.batch.join(',')],
     );
   }
 
