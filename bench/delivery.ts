@@ -14,6 +14,7 @@ import { createApp } from '../src/app.factory';
 import { SystemClock } from '../src/common/clock';
 import { MEASURES } from '../src/common/domain';
 import { loadConfig } from '../src/config/load-config';
+import { webhookBody } from '../src/delivery/webhook-body';
 import { signWebhook } from '../src/delivery/webhook-signature';
 import { SweepService } from '../src/sweep/sweep.service';
 import { generateSecret } from '../src/subscriptions/subscription.mapper';
@@ -92,11 +93,10 @@ async function plainLoop(db: Client, port: number, secrets: Record<string, strin
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < rows.length) {
         const r = rows[next++];
-        const record = JSON.parse(Buffer.from(r.jws.split('.')[1], 'base64url').toString());
-        const body = JSON.stringify({ type: r.event, record, jws: r.jws });
+        const body = webhookBody(r.event, r.jws);
         const path = new URL(r.url).pathname;
         const headers = signWebhook({ id: r.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secrets[path]] });
-        await http.post(`http://127.0.0.1:${port}${path}`, body, { headers: { ...headers, 'content-type': 'application/json' } });
+        await http.post(`http://127.0.0.1:${port}${path}`, Buffer.from(body), { headers: { ...headers, 'content-type': 'application/json' } });
       }
     }),
   );

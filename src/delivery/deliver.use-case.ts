@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
-import { recordOf } from '../records/records.repository';
 import { signingSecrets } from '../subscriptions/subscription.mapper';
 import { UrlGuard } from '../subscriptions/url-guard';
 import { AttemptRecorder } from './attempt-recorder';
 import type { DeliveryWork } from './delivery.repository';
 import { HttpSender, SendResult } from './http-sender';
 import { decide, RetryDecision } from './retry-policy';
+import { webhookBody } from './webhook-body';
 import { signWebhook } from './webhook-signature';
 
 export interface DeliverCommand {
@@ -56,7 +56,7 @@ export class DeliverUseCase {
   }
 
   private push(work: DeliveryWork, startedAt: Date): Promise<SendResult> {
-    const body = JSON.stringify({ type: work.event, record: recordOf(work.jws), jws: work.jws });
+    const body = webhookBody(work.event, work.jws);
     const headers = signWebhook({
       id: work.id,
       timestamp: Math.floor(startedAt.getTime() / 1000),

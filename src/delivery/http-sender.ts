@@ -30,27 +30,34 @@ export class HttpSender implements OnModuleDestroy {
   async send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const signal = AbortSignal.timeout(timeoutMs);
-    let response: AxiosResponse<Readable>;
+    // A plain timer, cleared when done: AbortSignal.timeout registers every signal for finalization.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      response = await firstValueFrom(
-        this.http.request<Readable>({
-          method: 'POST',
-          url,
-          data: body,
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          responseType: 'stream',
-          signal,
-        }),
-      );
-    } catch (error) {
-      return { outcome: signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: describe(error) }, durationMs: elapsed(), snippet: null };
+      let response: AxiosResponse<Readable>;
+      try {
+        response = await firstValueFrom(
+          this.http.request<Readable>({
+            method: 'POST',
+            url,
+            // A Buffer goes out as it is; a string body marked as JSON would be parsed again by axios to check it.
+            data: Buffer.from(body),
+            headers: { ...headers, 'Content-Type': 'application/json' },
+            responseType: 'stream',
+            signal: abort.signal,
+          }),
+        );
+      } catch (error) {
+        return { outcome: abort.signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: describe(error) }, durationMs: elapsed(), snippet: null };
+      }
+      const snippet = await readSnippet(response.data);
+      const retryAfter = response.headers['retry-after'];
+      const outcome: AttemptOutcome = { kind: 'response', status: response.status };
+      if (typeof retryAfter === 'string' && retryAfter) outcome.retryAfter = retryAfter;
+      return { outcome, durationMs: elapsed(), snippet };
+    } finally {
+      clearTimeout(timer);
     }
-    const snippet = await readSnippet(response.data);
-    const retryAfter = response.headers['retry-after'];
-    const outcome: AttemptOutcome = { kind: 'response', status: response.status };
-    if (typeof retryAfter === 'string' && retryAfter) outcome.retryAfter = retryAfter;
-    return { outcome, durationMs: elapsed(), snippet };
   }
 
   onModuleDestroy(): void {

@@ -1,0 +1,9 @@
+/**
+ * The push body of DESIGN section 5, `{"type", "record", "jws"}`. The record is the JWS payload itself: it is
+ * already the record's canonical JSON, so it is spliced in as it stands rather than parsed and printed again
+ * (a parsed and re-stringified canonical object comes out byte for byte the same).
+ */
+export function webhookBody(event: string, jws: string): string {
+  const payload = Buffer.from(jws.slice(jws.indexOf('.') + 1, jws.lastIndexOf('.')), 'base64url').toString('utf8');
+  return `{"type":${JSON.stringify(event)},"record":${payload},"jws":${JSON.stringify(jws)}}`;
+}
