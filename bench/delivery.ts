@@ -3,7 +3,7 @@
  * (outbox → relay → BullMQ → signed HTTP push → outcome in PostgreSQL), to a local receiver process that
  * verifies every signature. Then a plain axios keep-alive loop posts the same bodies at the same
  * concurrency, in the same run, for the ratio.
- *   npm run bench:delivery            (RECORDS overrides the count: npm run bench:delivery -- 2000)
+ *   npm run bench:delivery [-- RECORDS [JOB_BATCH]]     (defaults 10000 and 16)
  */
 import axios from 'axios';
 import { fork } from 'node:child_process';
@@ -22,7 +22,8 @@ import { createScratchDatabase, prepareTemplateDatabase } from '../test/support/
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = 64;
-const JOB_BATCH = 16;
+// Deliveries per queue job (delivery.jobBatch); CONCURRENCY / JOB_BATCH jobs run at once.
+const JOB_BATCH = Number(process.argv[3] ?? 16);
 
 type Stats = { verified: number; rejected: number };
 
