@@ -22,6 +22,7 @@ import { createScratchDatabase, prepareTemplateDatabase } from '../test/support/
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = 64;
+const TARGETS = { perSecond: 2_000, ofPlain: 0.5 };
 // Deliveries per queue job (delivery.jobBatch); CONCURRENCY / JOB_BATCH jobs run at once.
 const JOB_BATCH = Number(process.argv[3] ?? 16);
 
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
     console.log(`peak RSS     ${rssEngine.toFixed(0)} MiB (this process: gateway engine; the receiver runs apart)`);
     console.log(`plain loop   ${Math.round(plain)} posts/s (verified ${plainStats.verified}, rejected ${plainStats.rejected})`);
     console.log(`engine / plain = ${(rate / plain).toFixed(2)}`);
+    const met = rate >= TARGETS.perSecond && rate / plain >= TARGETS.ofPlain;
+    console.log(`targets: >= ${TARGETS.perSecond} deliveries/s and >= ${TARGETS.ofPlain} of the plain loop: ${met ? 'met' : 'NOT met'}`);
   } finally {
     receiver.stop();
     await db.end();
