@@ -90,5 +90,10 @@ describe('restrictions answered from memory', () => {
       await db.query(`ALTER TABLE IF EXISTS ledger_entries_away RENAME TO ledger_entries`);
     }
     expect(t.app.get(RestrictionsMirror).state().ageMs).toBeGreaterThan(MIRROR.maxStaleMs);
+    const metrics = (await t.request('GET', '/metrics')).body as string;
+    const count = (source: string) => Number(new RegExp(`^gateway_restriction_lookups_total\\{source="${source}"\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+    expect(count('memory')).toBeGreaterThanOrEqual(5);
+    expect(count('database')).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/^gateway_restrictions_mirror_age_seconds \d/m);
   });
 });

@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../config/config.schema';
+import { MetricsRegistry } from '../../metrics/metrics.registry';
 import type { RestrictionRow } from '../restrictions.repository';
 import { RestrictionsRepository } from '../restrictions.repository';
 import { RestrictionIndex } from './restriction-index';
@@ -31,10 +33,39 @@ export class RestrictionsMirror implements OnApplicationBootstrap, OnApplication
   private failing = false;
   private closed = false;
 
+  private readonly answered: Counter<'source'>;
+
   constructor(
     private readonly restrictions: RestrictionsRepository,
     private readonly config: AppConfig,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    this.answered = new Counter({
+      name: 'gateway_restriction_lookups_total',
+      help: 'Restriction lookups by where the answer came from: memory, or database when the copy was not fresh',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    const state = () => this.state();
+    new Gauge({
+      name: 'gateway_restrictions_mirror_age_seconds',
+      help: "Time since this instance's restrictions copy last began a successful refresh (absent until loaded)",
+      registers: [registry],
+      collect() {
+        const { ageMs } = state();
+        if (ageMs === null) this.reset();
+        else this.set(ageMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'gateway_restrictions_mirror_records',
+      help: "Records held in this instance's restrictions copy",
+      registers: [registry],
+      collect() {
+        this.set(state().records);
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     const { enabled } = this.config.restrictions.mirror;
@@ -59,6 +90,12 @@ export class RestrictionsMirror implements OnApplicationBootstrap, OnApplication
    * loaded, or not refreshed within maxStaleMs), in which case the caller asks the database.
    */
   async find(usccs: readonly string[], domains: readonly string[]): Promise<RestrictionRow[] | null> {
+    const rows = await this.fresh(usccs, domains);
+    this.answered.inc({ source: rows ? 'memory' : 'database' });
+    return rows;
+  }
+
+  private async fresh(usccs: readonly string[], domains: readonly string[]): Promise<RestrictionRow[] | null> {
     if (!this.index) return null;
     // A refresh already running may have begun before the change committed; then it takes another one.
     const changes = this.changesHere;
