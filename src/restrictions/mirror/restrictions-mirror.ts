@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../config/config.schema';
 import { MetricsRegistry } from '../../metrics/metrics.registry';
@@ -19,7 +19,7 @@ const SNAPSHOT_PAGE = 50_000;
  * mirror stale, and the next lookup waits for a refresh: a caller sees its own writes at once.
  */
 @Injectable()
-export class RestrictionsMirror implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RestrictionsMirror implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RestrictionsMirror.name);
   private index: RestrictionIndex | null = null;
   private seq = 0;
@@ -74,7 +74,8 @@ export class RestrictionsMirror implements OnApplicationBootstrap, OnApplication
     this.tick();
   }
 
-  onApplicationShutdown(): void {
+  // Before the database closes, which happens in the shutdown hooks that follow.
+  onModuleDestroy(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -133,14 +134,15 @@ export class RestrictionsMirror implements OnApplicationBootstrap, OnApplication
         this.logger.log({ msg: 'restrictions mirror loaded', records: index.records, seq, ms: Date.now() - startedAt });
       } else {
         for (;;) {
-          const changes = await this.restrictions.changedSince(this.seq, CHANGES_PER_QUERY);
-          if (changes.recordIds.length) this.index.replace(changes.recordIds, await this.restrictions.held(changes.recordIds));
-          this.seq = changes.seq;
-          if (changes.entries < CHANGES_PER_QUERY) break;
+          const batch = await this.restrictions.changedSince(this.seq, CHANGES_PER_QUERY);
+          if (batch.recordIds.length) this.index.replace(batch.recordIds, await this.restrictions.held(batch.recordIds));
+          this.seq = batch.seq;
+          if (batch.entries < CHANGES_PER_QUERY) break;
         }
       }
     } catch (e) {
-      if (!this.failing) this.logger.error({ msg: 'restrictions mirror refresh failed; lookups go to the database', error: (e as Error).message });
+      // A refresh cut short by shutdown (the pool closing under it) is not worth an error line.
+      if (!this.failing && !this.closed) this.logger.error({ msg: 'restrictions mirror refresh failed; lookups go to the database', error: (e as Error).message });
       this.failing = true;
       throw e;
     }
