@@ -11,7 +11,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
-      // Named here too, for routes that skip the per-request logger.
+      // Log lines carry no request context (see registerAccessLog), so the failure names its request itself.
       const request = host.switchToHttp().getRequest<FastifyRequest>();
       this.logger.error({
         msg: 'request failed',
