@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { LedgerEntry } from './ledger-entry';
 
 export class LedgerPageQueryDto {
   /** Entries with a greater seq; 0 (default) starts at the beginning. */
@@ -8,7 +9,7 @@ export class LedgerPageQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
 }
 
-export class LedgerEntryDto {
+export class LedgerEntryDto implements LedgerEntry {
   /** Position in the chain, from 1. */
   seq: number;
   /** Record id (ULID). */

@@ -1,11 +1,12 @@
 import { IsISO8601, IsOptional } from 'class-validator';
+import type { SweepCounts } from './sweep.service';
 
 export class RunSweepDto {
   /** The instant the sweep acts as of (ISO 8601); now when omitted. Deadlines compare with its date in the jurisdiction's zone. */
   @IsOptional() @IsISO8601({ strict: true }) asOf?: string;
 }
 
-export class SweepCountsDto {
+export class SweepCountsDto implements SweepCounts {
   /** Obligations in rectification, exit_ordered or notified whose deadline had passed as of the sweep's date. */
   examined: number;
   /** Obligations given a notice (告知) and moved to `notified`. */

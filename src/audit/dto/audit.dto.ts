@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsInstant } from './is-instant';
+import type { Page } from '../../common/http/cursor';
 
 export class ListAuditQueryDto {
   /** Only this action, e.g. `delivery.retry` or `subscription.update`. */
@@ -46,7 +47,7 @@ export class AuditEntryDto {
   details: unknown;
 }
 
-export class AuditPageDto {
+export class AuditPageDto implements Page<AuditEntryDto> {
   /** Audit entries, newest first. */
   items: AuditEntryDto[];
   /** Pass as `cursor` for the next page; null on the last. */

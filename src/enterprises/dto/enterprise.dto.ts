@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { INDUSTRIES, Industry } from '../../common/domain';
 import { IsNotBlank } from '../../common/validation/decorators';
 import { IsUscc } from '../is-uscc.decorator';
+import type { Page } from '../../common/http/cursor';
 
 export class CreateEnterpriseDto {
   /** Unified social credit code (统一社会信用代码), 18 characters; the check character must match. */
@@ -39,7 +40,7 @@ export class EnterpriseDto {
   warnings?: string[];
 }
 
-export class EnterprisePageDto {
+export class EnterprisePageDto implements Page<EnterpriseDto> {
   /** Enterprises in code order. */
   items: EnterpriseDto[];
   /** Pass as `cursor` for the next page; null on the last. */

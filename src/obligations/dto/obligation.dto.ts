@@ -18,6 +18,7 @@ import { DIMENSIONS, Dimension } from '../../common/domain';
 import { IsCivilDate, IsNotBlank } from '../../common/validation/decorators';
 import { IsUscc } from '../../enterprises/is-uscc.decorator';
 import { STAGES, Stage } from '../stage-machine';
+import type { Page } from '../../common/http/cursor';
 
 export class CapacityItemDto {
   /** Equipment, e.g. "450m³ blast furnace". */
@@ -102,7 +103,7 @@ export class ObligationEventDto {
   details: Record<string, unknown> | null;
 }
 
-export class ObligationPageDto {
+export class ObligationPageDto implements Page<ObligationDto> {
   /** Obligations matching the filters, oldest first. */
   items: ObligationDto[];
   /** Pass as `cursor` for the next page; null on the last. */

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsInstant } from '../../audit/dto/is-instant';
+import type { Page } from '../../common/http/cursor';
 
 export const ALERT_KINDS = ['delivery.failing', 'delivery.exhausted', 'delivery.recovered', 'subscription.disabled'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -32,7 +33,7 @@ export class AlertDto {
   sentAt: string | null;
 }
 
-export class AlertPageDto {
+export class AlertPageDto implements Page<AlertDto> {
   /** Alerts, newest first. */
   items: AlertDto[];
   /** Pass as `cursor` for the next page; null on the last. */

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { IsInstant } from '../../audit/dto/is-instant';
 import { IsNotBlank } from '../../common/validation/decorators';
+import type { Page } from '../../common/http/cursor';
 import { BULK_RETRY_STATUSES, DELIVERY_STATUSES, DeliveryStatus, statusList } from '../delivery-actions';
 
 export class ListDeliveriesQueryDto {
@@ -162,7 +163,7 @@ export class TargetHealthDto {
   oldestPendingAt: string | null;
 }
 
-export class DeliveryPageDto {
+export class DeliveryPageDto implements Page<DeliveryDto> {
   /** Deliveries, newest first. */
   items: DeliveryDto[];
   /** Pass as `cursor` for the next page; null on the last. */

@@ -92,10 +92,14 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         continue;
       }
       const next = lease ?? this.open(base);
-      let granted: Hit | null = null;
-      next.claiming = this.renew(base, next, ttl, limit, blockDuration).then((hit) => void (granted = hit));
-      await next.claiming.finally(() => (next.claiming = null));
-      if (granted) return granted;
+      const claim = this.renew(base, next, ttl, limit, blockDuration);
+      // Callers arriving meanwhile wait for this claim, then spend from the lease it brought.
+      next.claiming = claim.then(
+        () => undefined,
+        () => undefined,
+      );
+      const final = await claim.finally(() => (next.claiming = null));
+      if (final) return final;
     }
   }
 

@@ -16,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { MEASURES, Measure } from '../../common/domain';
+import type { Page } from '../../common/http/cursor';
 import { SUBSCRIPTION_STATES, SubscriptionState } from '../subscription.entity';
 import { MAX_URL_LENGTH } from '../url-guard';
 
@@ -100,7 +101,7 @@ export class RotatedSecretDto {
   previousSecretExpiresAt: string | null;
 }
 
-export class SubscriptionPageDto {
+export class SubscriptionPageDto implements Page<SubscriptionDto> {
   /** Subscriptions, oldest first (secrets are never listed). */
   items: SubscriptionDto[];
   /** Pass as `cursor` for the next page; null on the last. */
