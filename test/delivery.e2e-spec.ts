@@ -99,6 +99,24 @@ describe('delivery engine', () => {
     expect(failed.last_error).toBe('timeout');
   });
 
+  it('alerts operators when a delivery keeps failing, and again when it goes through', async () => {
+    const sub = await subscribe([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }, { status: 200 }]);
+    await only(sub.id);
+    await sanction(t, keys);
+    for (let attempts = 1; attempts <= 4; attempts++) {
+      const [failed] = await eventually(() => deliveriesTo(t, sub.id), (d) => d[0]?.status === 'failed' && d[0].attempts === attempts);
+      // The next retry is due; by then an opened circuit has cooled down too.
+      t.clock.advance(failed.next_attempt_at.getTime() - t.clock.now().getTime() + 1000);
+    }
+    const [delivered] = await eventually(() => deliveriesTo(t, sub.id), (d) => d[0]?.status === 'delivered');
+    expect(delivered.attempts).toBe(5);
+    const alerts = await t.app.get(DataSource).query(`SELECT kind, details FROM ops_alerts WHERE delivery_id = $1 ORDER BY id`, [delivered.id]);
+    expect(alerts).toEqual([
+      { kind: 'delivery.failing', details: expect.objectContaining({ attempt: 4, httpStatus: 503 }) },
+      { kind: 'delivery.recovered', details: expect.objectContaining({ attempt: 5 }) },
+    ]);
+  });
+
   it('opens the circuit after consecutive failures and closes it when a probe succeeds after the cool-down', async () => {
     const sub = await subscribe([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }]);
     await only(sub.id);

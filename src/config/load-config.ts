@@ -1,11 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as yaml from 'js-yaml';
 import { AppConfig } from './config.schema';
-
-export const CONFIG_DIR = join(__dirname, '..', '..', 'config');
 
 type Env = Record<string, string | undefined>;
 type Plain = Record<string, unknown>;
@@ -13,6 +11,20 @@ type Plain = Record<string, unknown>;
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/**
+ * The `config` directory beside the compiled or source tree: the nearest ancestor that has one. The
+ * code runs from src/ (tests), dist/ (production) and a benchmark build, each nested differently.
+ */
+export const CONFIG_DIR = findConfigDir(__dirname);
+
+function findConfigDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'config');
+    if (existsSync(join(candidate, 'default.yaml'))) return candidate;
+    if (dirname(dir) === dir) throw new ConfigError([`no config/default.yaml above ${from}`]);
   }
 }
 

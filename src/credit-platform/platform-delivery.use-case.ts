@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
-import { AttemptRecorder } from '../delivery/attempt-recorder';
+import { AttemptRecorder, Success } from '../delivery/attempt-recorder';
 import type { DeliverCommand } from '../delivery/deliver.use-case';
 import type { DeliveryWork } from '../delivery/delivery.repository';
 import { decide } from '../delivery/retry-policy';
@@ -25,8 +25,7 @@ export class PlatformDeliveryUseCase {
   ) {}
 
   async execute(batch: { items: DeliverCommand[] }): Promise<void> {
-    const leased = await Promise.all(batch.items.map(async (c) => ({ command: c, work: await this.recorder.leased(c.deliveryId, c.leaseToken) })));
-    const held = leased.filter((l): l is { command: DeliverCommand; work: DeliveryWork } => l.work !== null);
+    const held = await this.recorder.leased(batch.items);
     if (!held.length) return;
     if (!this.platform.enabled()) {
       await Promise.all(held.map((h) => this.recorder.release(h.work, h.command.leaseToken)));
@@ -44,13 +43,18 @@ export class PlatformDeliveryUseCase {
       return;
     }
     const results = new Map(pushed.results.map((r) => [`${r.recordId}/${r.version}`, r]));
-    await Promise.all(
+    const successes: Success[] = [];
+    const settled = await Promise.allSettled(
       held.map(({ work, command }) =>
-        this.recordItem(work, command.leaseToken, startedAt, pushed.status, pushed.durationMs, results.get(`${work.recordId}/${work.version}`)),
+        this.recordItem(work, command.leaseToken, startedAt, pushed.status, pushed.durationMs, results.get(`${work.recordId}/${work.version}`), successes),
       ),
     );
+    await this.recorder.delivered(successes);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
+  /** An accepted or duplicate item is added to `successes` for the caller to record; anything else is recorded here. */
   private async recordItem(
     work: DeliveryWork,
     leaseToken: string,
@@ -58,12 +62,14 @@ export class PlatformDeliveryUseCase {
     httpStatus: number,
     durationMs: number,
     result: PlatformItemResult | undefined,
+    successes: Success[],
   ): Promise<void> {
     const attempt = work.attempts + 1;
     if (result?.status === 'accepted' || result?.status === 'duplicate') {
       this.metrics.observeAttempt(work.target, 'delivered', durationMs / 1000);
       const snippet = JSON.stringify(result);
-      return this.recorder.delivered({ work, leaseToken, attempt: { deliveryId: work.id, attempt, startedAt, durationMs, httpStatus, error: null, snippet, outcome: 'delivered' } });
+      successes.push({ work, leaseToken, attempt: { deliveryId: work.id, attempt, startedAt, durationMs, httpStatus, error: null, snippet, outcome: 'delivered' } });
+      return;
     }
     // A rejection is the platform's final word on this item; an item it left out is tried again.
     const outcome = { kind: 'network' as const, error: result ? `rejected: ${result.reason ?? 'no reason given'}` : 'the platform returned no result for this item' };

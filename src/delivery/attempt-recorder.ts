@@ -4,9 +4,14 @@ import { AppConfig } from '../config/config.schema';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { AlertsService } from '../ops/alerts/alerts.service';
 import { AttemptRecord, DeliveryRepository, DeliveryWork } from './delivery.repository';
+import type { DeliverCommand } from './deliver.use-case';
 import type { SendResult } from './http-sender';
-import { MicroBatcher } from './micro-batch';
 import type { RetryDecision } from './retry-policy';
+
+export interface Leased {
+  command: DeliverCommand;
+  work: DeliveryWork;
+}
 
 export interface Success {
   work: DeliveryWork;
@@ -16,14 +21,12 @@ export interface Success {
 
 /**
  * Loads leased deliveries and records what their attempts came to: the outcome, the target's circuit, the
- * operator alerts. Successes of concurrent attempts share one transaction, and reads share one query: at
- * thousands of pushes a second the database, not HTTP, would otherwise set the pace.
+ * operator alerts. A job's deliveries are loaded by one query and its successes recorded by one statement:
+ * at thousands of pushes a second the database, not HTTP, would otherwise set the pace.
  */
 @Injectable()
 export class AttemptRecorder {
   private readonly logger = new Logger(AttemptRecorder.name);
-  private readonly loader = new MicroBatcher<string, DeliveryWork | null>((ids) => this.loadMany(ids), 200, 2);
-  private readonly successes = new MicroBatcher<Success, void>((items) => this.recordSuccesses(items), 200, 5);
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -33,41 +36,40 @@ export class AttemptRecorder {
     private readonly clock: Clock,
   ) {}
 
-  /** The delivery when the lease is still the caller's; null when another claim superseded it. */
-  async leased(deliveryId: string, leaseToken: string): Promise<DeliveryWork | null> {
-    const work = await this.loader.add(deliveryId);
-    return work && work.status === 'in_flight' && work.leaseToken === leaseToken ? work : null;
+  /** The deliveries whose lease is still the caller's, in the commands' order; a superseded claim is left out. */
+  async leased(commands: DeliverCommand[]): Promise<Leased[]> {
+    const rows = new Map((await this.deliveries.loadMany(commands.map((c) => c.deliveryId))).map((w) => [w.id, w]));
+    const held: Leased[] = [];
+    for (const command of commands) {
+      const work = rows.get(command.deliveryId);
+      if (work && work.status === 'in_flight' && work.leaseToken === command.leaseToken) held.push({ command, work });
+    }
+    return held;
   }
 
   release(work: DeliveryWork, leaseToken: string): Promise<void> {
     return this.deliveries.release(work.id, leaseToken, this.clock.now());
   }
 
-  delivered(success: Success): Promise<void> {
-    return this.successes.add(success);
-  }
-
-  private async loadMany(ids: string[]): Promise<Array<DeliveryWork | null>> {
-    const rows = new Map((await this.deliveries.loadMany(ids)).map((w) => [w.id, w]));
-    return ids.map((id) => rows.get(id) ?? null);
-  }
-
-  private async recordSuccesses(items: Success[]): Promise<void[]> {
+  /** Successful attempts, marked delivered together; targets that had been failing are healthy again. */
+  async delivered(items: Success[]): Promise<void> {
+    if (!items.length) return;
     const now = this.clock.now();
-    const { failingAfterAttempts, circuit } = this.config.delivery;
-    await this.deliveries.dataSource.transaction(async (m) => {
-      const marked = await this.deliveries.finishDelivered(m, items, now);
-      for (const target of new Set(items.map((i) => i.work.target))) {
-        await this.deliveries.recordTargetResult(m, target, true, now, circuit.failureThreshold);
-        this.metrics.setCircuit(target, false);
-      }
-      for (const { work, attempt } of items) {
-        if (marked.has(work.id) && attempt.attempt > failingAfterAttempts) {
+    const after = this.config.delivery.failingAfterAttempts;
+    const recovering = items.filter((i) => i.attempt.attempt > after);
+    if (!recovering.length) {
+      await this.deliveries.finishDelivered(items, now);
+    } else {
+      // The alert must not outlive a mark that rolled back, nor be lost after a mark that held.
+      await this.deliveries.dataSource.transaction(async (m) => {
+        const marked = await this.deliveries.finishDelivered(items, now, m);
+        for (const { work, attempt } of recovering) {
+          if (!marked.has(work.id)) continue;
           await this.alerts.raise(m, 'delivery.recovered', work.target, work.id, { recordId: work.recordId, version: work.version, attempt: attempt.attempt });
         }
-      }
-    });
-    return items.map(() => undefined);
+      });
+    }
+    for (const target of new Set(items.map((i) => i.work.target))) this.metrics.setCircuit(target, false);
   }
 
   /** A failed attempt: retry or give up, move the circuit, raise alerts, maybe disable the subscription. */
@@ -100,7 +102,7 @@ export class AttemptRecorder {
       if (!held) return;
       // A failed batch is one failure of its target, not one per item in it.
       const health = options.circuit
-        ? await this.deliveries.recordTargetResult(m, work.target, false, now, delivery.circuit.failureThreshold)
+        ? await this.deliveries.recordTargetFailure(m, work.target, now, delivery.circuit.failureThreshold)
         : { circuit: 'unchanged', failingSince: null };
       if (options.circuit) this.metrics.setCircuit(work.target, health.circuit !== 'closed');
       const details = { recordId: work.recordId, version: work.version, attempt, httpStatus, error };

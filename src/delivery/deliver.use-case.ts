@@ -4,7 +4,7 @@ import { AppConfig } from '../config/config.schema';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { signingSecrets } from '../subscriptions/subscription.mapper';
 import { UrlGuard } from '../subscriptions/url-guard';
-import { AttemptRecorder } from './attempt-recorder';
+import { AttemptRecorder, Success } from './attempt-recorder';
 import type { DeliveryWork } from './delivery.repository';
 import { HttpSender, SendResult } from './http-sender';
 import { decide, RetryDecision } from './retry-policy';
@@ -16,7 +16,11 @@ export interface DeliverCommand {
   leaseToken: string;
 }
 
-/** One attempt of one delivery to an agency: sign, push, and record the outcome. Only the lease holder records. */
+/**
+ * One attempt of each of a job's deliveries to an agency: sign, push side by side, and record the outcomes.
+ * Only the lease holder records. Successes are recorded together once every push has answered; a failure is
+ * recorded on its own, with its retry, circuit and alerts.
+ */
 @Injectable()
 export class DeliverUseCase {
   constructor(
@@ -28,34 +32,48 @@ export class DeliverUseCase {
     private readonly clock: Clock,
   ) {}
 
-  async execute(command: DeliverCommand): Promise<void> {
-    const work = await this.recorder.leased(command.deliveryId, command.leaseToken);
-    if (!work) return;
-    if (!work.url || work.state !== 'active') return this.recorder.release(work, command.leaseToken);
-    const url = work.url;
-    const startedAt = this.clock.now();
+  /** Rejects when any outcome could not be recorded, after recording every other one. */
+  async execute(commands: DeliverCommand[]): Promise<void> {
+    const held = await this.recorder.leased(commands);
+    const successes: Success[] = [];
+    const settled = await Promise.allSettled(held.map(({ work, command }) => this.attempt(work, command.leaseToken, successes)));
+    await this.recorder.delivered(successes);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Pushes once; a success is added to `successes` for the caller to record, anything else is recorded here. */
+  private async attempt(work: DeliveryWork, leaseToken: string, successes: Success[]): Promise<void> {
+    if (!work.url || work.state !== 'active') return this.recorder.release(work, leaseToken);
+    const { startedAt, refusal, result } = await this.pushOnce(work, work.url);
     const attempt = work.attempts + 1;
-    // The address is checked again at send time: DNS may have changed since the subscription was saved.
-    const refusal = await this.urlGuard.assertSendable(url).then(() => null, (e: Error) => e.message);
-    const result: SendResult = refusal
-      ? { outcome: { kind: 'network', error: `refused: ${refusal}` }, durationMs: 0, snippet: null }
-      : await this.push(work, startedAt);
     const decision: RetryDecision = refusal
       ? { action: 'dead', reason: `url refused: ${refusal}` }
       : decide(result.outcome, attempt, this.config.delivery, this.clock.now());
     this.metrics.observeAttempt(work.target, decision.action, result.durationMs / 1000);
     if (decision.action === 'delivered' && result.outcome.kind === 'response') {
-      await this.recorder.delivered({
+      const { durationMs, snippet } = result;
+      successes.push({
         work,
-        leaseToken: command.leaseToken,
-        attempt: { deliveryId: work.id, attempt, startedAt, durationMs: result.durationMs, httpStatus: result.outcome.status, error: null, snippet: result.snippet, outcome: 'delivered' },
+        leaseToken,
+        attempt: { deliveryId: work.id, attempt, startedAt, durationMs, httpStatus: result.outcome.status, error: null, snippet, outcome: 'delivered' },
       });
     } else {
-      await this.recorder.failed(work, command.leaseToken, attempt, startedAt, result, decision);
+      await this.recorder.failed(work, leaseToken, attempt, startedAt, result, decision);
     }
   }
 
-  private push(work: DeliveryWork, startedAt: Date): Promise<SendResult> {
+  /** Checks the address again (DNS may have changed since the subscription was saved), then pushes. */
+  private async pushOnce(work: DeliveryWork, url: string): Promise<{ startedAt: Date; refusal: string | null; result: SendResult }> {
+    const startedAt = this.clock.now();
+    const refusal = await this.urlGuard.assertSendable(url).then(() => null, (e: Error) => e.message);
+    const result: SendResult = refusal
+      ? { outcome: { kind: 'network', error: `refused: ${refusal}` }, durationMs: 0, snippet: null }
+      : await this.push(work, url, startedAt);
+    return { startedAt, refusal, result };
+  }
+
+  private push(work: DeliveryWork, url: string, startedAt: Date): Promise<SendResult> {
     const body = webhookBody(work.event, work.jws);
     const headers = signWebhook({
       id: work.id,
@@ -66,6 +84,6 @@ export class DeliverUseCase {
         startedAt,
       ),
     });
-    return this.sender.send(work.url!, body, headers, this.config.delivery.timeoutMs);
+    return this.sender.send(url, body, headers, this.config.delivery.timeoutMs);
   }
 }

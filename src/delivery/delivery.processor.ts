@@ -30,10 +30,8 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   async process(job: Job<DeliveryJobs[keyof DeliveryJobs]>): Promise<void> {
     if (!DELIVERY_JOB_NAMES.includes(job.name as keyof DeliveryJobs)) throw new Error(`unknown job ${job.name}`);
     try {
-      // Each push records its own outcome; the job fails (and the queue sees it) if any of them could not.
-      const results = await Promise.allSettled(job.data.items.map((item) => this.deliver.execute(item)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      // Each push's outcome is recorded; the job fails (and the queue sees it) if any of them could not be.
+      await this.deliver.execute(job.data.items);
     } finally {
       this.relay.notify();
     }

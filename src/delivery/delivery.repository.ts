@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared } from '../database/prepared';
 import { CREDIT_PLATFORM_TARGET } from './outbox.repository';
 
 export interface Claimed {
@@ -44,6 +45,27 @@ export interface AttemptRecord {
   outcome: 'delivered' | 'retry' | 'dead';
 }
 
+/** Marks successes delivered, records their attempts and closes their targets' circuits (see `finishDelivered`). */
+const FINISH_DELIVERED = `WITH v AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::text[])
+      AS v(id, token, attempt, started_at, duration_ms, http_status, snippet)
+  ), marked AS (
+    UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, last_attempt_at = v.started_at,
+           last_http_status = v.http_status, last_error = NULL, final_reason = NULL, delivered_at = $8,
+           lease_token = NULL, lease_until = NULL, updated_at = $8
+      FROM v WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 'in_flight'
+    RETURNING d.id, d.target
+  ), healed AS (
+    -- A healthy target's row is left alone, so concurrent successes to one target do not queue on its lock.
+    UPDATE target_health SET circuit = 'closed', consecutive_failures = 0, opened_at = NULL, failing_since = NULL,
+           last_success_at = $8
+     WHERE target IN (SELECT target FROM marked) AND (circuit <> 'closed' OR consecutive_failures > 0)
+  )
+  INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, http_status, error, response_snippet, outcome)
+  SELECT v.id, v.attempt, v.started_at, v.duration_ms, v.http_status, NULL, v.snippet, 'delivered'
+    FROM v JOIN marked ON marked.id = v.id
+  RETURNING delivery_id`;
+
 /** The delivery engine's reads and writes of the outbox. PostgreSQL is the truth; the queue only carries ids. */
 @Injectable()
 export class DeliveryRepository {
@@ -64,8 +86,9 @@ export class DeliveryRepository {
     platformCap: number,
   ): Promise<Claimed[]> {
     if (!allowances.length) return [];
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
-    const [rows]: [Claimed[], number] = await this.dataSource.query(
+    return queryPrepared<Claimed>(
+      this.dataSource,
+      'deliveries.claim',
       `WITH inflight AS (
          SELECT target, count(*)::int AS n FROM deliveries
           WHERE status = 'in_flight' AND lease_until >= $1 AND target = ANY($5::text[]) GROUP BY target
@@ -109,16 +132,17 @@ export class DeliveryRepository {
        RETURNING d.id, d.target, d.lease_token AS "leaseToken"`,
       [now, leaseMs, batch, cooldownMs, allowances.map((a) => a.target), allowances.map((a) => a.allow), platformCap],
     );
-    return rows;
   }
 
   /** The subscriptions a relay may send to now, with their rate limits. */
   activeTargets(): Promise<Array<{ target: string; ratePerSecond: number }>> {
-    return this.dataSource.query(`SELECT id::text AS target, rate_per_second AS "ratePerSecond" FROM subscriptions WHERE state = 'active'`);
+    return queryPrepared(this.dataSource, 'deliveries.active-targets', `SELECT id::text AS target, rate_per_second AS "ratePerSecond" FROM subscriptions WHERE state = 'active'`, []);
   }
 
-  async loadMany(ids: string[]): Promise<DeliveryWork[]> {
-    return this.dataSource.query(
+  loadMany(ids: string[]): Promise<DeliveryWork[]> {
+    return queryPrepared<DeliveryWork>(
+      this.dataSource,
+      'deliveries.load',
       `SELECT d.id, d.record_id AS "recordId", d.version, d.event, d.target, d.status, d.attempts, d.lease_token AS "leaseToken",
               v.jws, d.subscription_id AS "subscriptionId", s.url, s.state, s.secret, s.previous_secret AS "previousSecret",
               s.previous_secret_expires_at AS "previousSecretExpiresAt"
@@ -169,57 +193,34 @@ export class DeliveryRepository {
   }
 
   /**
-   * Records many successful attempts at once (the common case, batched so the database is not the limit);
-   * as in `finish`, only rows whose lease the caller still holds change. Returns the ids that were marked.
+   * Records successful attempts in one statement; as in `finish`, only rows whose lease the caller still
+   * holds change. Their targets' circuits close. Returns the ids that were marked. Inside a transaction when
+   * `m` is given.
    */
-  async finishDelivered(m: EntityManager, items: Array<{ attempt: AttemptRecord; leaseToken: string }>, now: Date): Promise<Set<string>> {
-    const rows: Array<{ delivery_id: string }> = await m.query(
-      `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::text[])
-           AS v(id, token, attempt, started_at, duration_ms, http_status, snippet)
-       ), marked AS (
-         UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, last_attempt_at = v.started_at,
-                last_http_status = v.http_status, last_error = NULL, final_reason = NULL, delivered_at = $8,
-                lease_token = NULL, lease_until = NULL, updated_at = $8
-           FROM v WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 'in_flight'
-         RETURNING d.id
-       )
-       INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, http_status, error, response_snippet, outcome)
-       SELECT v.id, v.attempt, v.started_at, v.duration_ms, v.http_status, NULL, v.snippet, 'delivered'
-         FROM v JOIN marked ON marked.id = v.id
-       RETURNING delivery_id`,
-      [
-        items.map((i) => i.attempt.deliveryId),
-        items.map((i) => i.leaseToken),
-        items.map((i) => i.attempt.attempt),
-        items.map((i) => i.attempt.startedAt),
-        items.map((i) => i.attempt.durationMs),
-        items.map((i) => i.attempt.httpStatus),
-        items.map((i) => i.attempt.snippet),
-        now,
-      ],
-    );
+  async finishDelivered(items: Array<{ attempt: AttemptRecord; leaseToken: string }>, now: Date, m?: EntityManager): Promise<Set<string>> {
+    const values = [
+      items.map((i) => i.attempt.deliveryId),
+      items.map((i) => i.leaseToken),
+      items.map((i) => i.attempt.attempt),
+      items.map((i) => i.attempt.startedAt),
+      items.map((i) => i.attempt.durationMs),
+      items.map((i) => i.attempt.httpStatus),
+      items.map((i) => i.attempt.snippet),
+      now,
+    ];
+    const rows: Array<{ delivery_id: string }> = m
+      ? await m.query(FINISH_DELIVERED, values)
+      : await queryPrepared(this.dataSource, 'deliveries.finish-delivered', FINISH_DELIVERED, values);
     return new Set(rows.map((r) => r.delivery_id));
   }
 
-  /** Updates the target's circuit after an attempt; returns the new state and how long it has been failing. */
-  async recordTargetResult(
+  /** Counts a failed attempt against the target's circuit; returns the new state and how long it has been failing. */
+  async recordTargetFailure(
     m: EntityManager,
     target: string,
-    ok: boolean,
     now: Date,
     threshold: number,
   ): Promise<{ circuit: string; consecutiveFailures: number; failingSince: Date | null }> {
-    if (ok) {
-      // A healthy target's row is left alone, so concurrent successes to one target do not queue on its lock.
-      await m.query(
-        `UPDATE target_health SET circuit = 'closed', consecutive_failures = 0, opened_at = NULL, failing_since = NULL,
-                last_success_at = $2
-          WHERE target = $1 AND (circuit <> 'closed' OR consecutive_failures > 0)`,
-        [target, now],
-      );
-      return { circuit: 'closed', consecutiveFailures: 0, failingSince: null };
-    }
     const [row] = await m.query(
       `INSERT INTO target_health AS h (target, circuit, consecutive_failures, opened_at, failing_since, last_failure_at)
        VALUES ($1, CASE WHEN $3 > 1 THEN 'closed' ELSE 'open' END, 1, CASE WHEN $3 > 1 THEN NULL ELSE $2::timestamptz END, $2, $2)

@@ -3,7 +3,6 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
 import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
-import { firstValueFrom } from 'rxjs';
 import type { AttemptOutcome } from './retry-policy';
 
 export interface SendResult {
@@ -36,17 +35,17 @@ export class HttpSender implements OnModuleDestroy {
     try {
       let response: AxiosResponse<Readable>;
       try {
-        response = await firstValueFrom(
-          this.http.request<Readable>({
-            method: 'POST',
-            url,
-            // A Buffer goes out as it is; a string body marked as JSON would be parsed again by axios to check it.
-            data: Buffer.from(body),
-            headers: { ...headers, 'Content-Type': 'application/json' },
-            responseType: 'stream',
-            signal: abort.signal,
-          }),
-        );
+        // The axios instance itself: the Observable wrapper would add a cancel token per push, and the
+        // signal already cancels.
+        response = await this.http.axiosRef.request<Readable>({
+          method: 'POST',
+          url,
+          // A Buffer goes out as it is; a string body marked as JSON would be parsed again by axios to check it.
+          data: Buffer.from(body),
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          responseType: 'stream',
+          signal: abort.signal,
+        });
       } catch (error) {
         return { outcome: abort.signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: describe(error) }, durationMs: elapsed(), snippet: null };
       }
@@ -71,24 +70,34 @@ export class HttpSender implements OnModuleDestroy {
  * The start of the body. A body that stalls or breaks off after the status line still counts as an answer:
  * the status is what the retry policy needs (axios destroys the stream when the time is up).
  */
-async function readSnippet(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let seen = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+function readSnippet(stream: Readable): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let seen = 0;
+    let finished = false;
+    // Whatever arrived: at the end, when cut off mid-body, or at the drain limit, whichever comes first.
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      // PostgreSQL text cannot hold NUL.
+      resolve(Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').slice(0, SNIPPET_CHARS).replace(/\u0000/g, ''));
+    };
+    stream.on('data', (chunk: Buffer) => {
       if (kept < SNIPPET_BYTES) {
         chunks.push(chunk);
         kept += chunk.length;
       }
       seen += chunk.length;
-      if (seen > DRAIN_LIMIT_BYTES) break; // leaving the loop destroys the stream
-    }
-  } catch {
-    // cut off mid-body: keep what arrived
-  }
-  // PostgreSQL text cannot hold NUL.
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').slice(0, SNIPPET_CHARS).replace(/\u0000/g, '');
+      if (seen > DRAIN_LIMIT_BYTES) {
+        stream.destroy();
+        done();
+      }
+    });
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
 }
 
 function describe(error: unknown): string {
