@@ -74,7 +74,8 @@ export class DeliverUseCase {
   }
 
   private push(work: DeliveryWork, url: string, startedAt: Date): Promise<SendResult> {
-    const body = webhookBody(work.event, work.jws);
+    // Encoded once: the same bytes are signed and sent.
+    const body = Buffer.from(webhookBody(work.event, work.jws));
     const headers = signWebhook({
       id: work.id,
       timestamp: Math.floor(startedAt.getTime() / 1000),

@@ -22,6 +22,9 @@ const MAX_SOCKETS = 256;
         proxy: false,
         // The body is read as a stream and only its start is kept: it is never parsed nor held whole.
         responseType: 'stream',
+        // The request body is already the bytes to send and the answer is read raw: nothing to transform.
+        transformRequest: [],
+        transformResponse: [],
         transitional: { forcedJSONParsing: false, silentJSONParsing: false, clarifyTimeoutError: true },
       }),
     }),

@@ -26,7 +26,7 @@ const DRAIN_LIMIT_BYTES = 64 * 1024;
 export class HttpSender implements OnModuleDestroy {
   constructor(private readonly http: HttpService) {}
 
-  async send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
+  async send(url: string, body: Buffer | string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // A plain timer, cleared when done: AbortSignal.timeout registers every signal for finalization.
@@ -41,7 +41,7 @@ export class HttpSender implements OnModuleDestroy {
           method: 'POST',
           url,
           // A Buffer goes out as it is; a string body marked as JSON would be parsed again by axios to check it.
-          data: Buffer.from(body),
+          data: typeof body === 'string' ? Buffer.from(body) : body,
           headers: { ...headers, 'Content-Type': 'application/json' },
           responseType: 'stream',
           signal: abort.signal,

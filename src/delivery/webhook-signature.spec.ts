@@ -32,6 +32,12 @@ describe('signWebhook', () => {
     expect(headers['webhook-signature']).toBe(new Webhook(current).sign('d-3', at, body));
   });
 
+  it('signs a body given as bytes exactly as the same text', () => {
+    const at = new Date(1_748_750_400_000);
+    const headers = signWebhook({ id: 'd-6', timestamp: 1_748_750_400, body: Buffer.from(body), secrets: [current] });
+    expect(headers['webhook-signature']).toBe(new Webhook(current).sign('d-6', at, body));
+  });
+
   it('fails verification when the body, id or timestamp is changed', () => {
     const ts = nowSeconds();
     const headers = signWebhook({ id: 'd-4', timestamp: ts, body, secrets: [current] });

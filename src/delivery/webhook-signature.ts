@@ -5,8 +5,8 @@ export interface WebhookSigningInput {
   id: string;
   /** Unix seconds. */
   timestamp: number;
-  /** The exact bytes sent; re-serialising would change the signature. */
-  body: string;
+  /** The exact bytes sent (a string is taken as UTF-8); re-serialising would change the signature. */
+  body: string | Buffer;
   /** `whsec_<base64>` secrets, the current one first; during a rotation each one signs. */
   secrets: string[];
 }
@@ -22,8 +22,8 @@ export function webhookSecretKey(secret: string): Buffer {
 export function signWebhook(input: WebhookSigningInput): Record<string, string> {
   if (!input.secrets.length) throw new Error('signWebhook needs at least one secret');
   if (!Number.isInteger(input.timestamp)) throw new Error('webhook timestamp must be whole Unix seconds');
-  const content = `${input.id}.${input.timestamp}.${input.body}`;
-  const signatures = input.secrets.map((s) => `v1,${createHmac('sha256', webhookSecretKey(s)).update(content).digest('base64')}`);
+  const prefix = `${input.id}.${input.timestamp}.`;
+  const signatures = input.secrets.map((s) => `v1,${createHmac('sha256', webhookSecretKey(s)).update(prefix).update(input.body).digest('base64')}`);
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestamp),
