@@ -1,8 +1,16 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ConfigModule } from '../config/config.module';
+import { AppConfig } from '../config/config.schema';
 import { HttpSender } from './http-sender';
 import { HttpSenderModule } from './http-sender.module';
+
+/** A sender as the engine has it, with the given hosts in outbound.allow. */
+function compileSender(allow: string[]): Promise<TestingModule> {
+  const config = { outbound: { allow } } as unknown as AppConfig;
+  return Test.createTestingModule({ imports: [ConfigModule.forRoot(config), HttpSenderModule] }).compile();
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -62,7 +70,7 @@ describe('HttpSender', () => {
   const body = JSON.stringify({ type: 'sanction.issued', record: { name: '河源' } });
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [HttpSenderModule] }).compile();
+    moduleRef = await compileSender([]);
     sender = moduleRef.get(HttpSender);
     server = await startServer();
   });
@@ -142,5 +150,18 @@ describe('HttpSender', () => {
   it('drops NUL characters, which PostgreSQL text cannot store', async () => {
     server.on((_req, res) => res.end('a\u0000b'));
     expect((await sender.send(server.url, body, {}, 5000)).snippet).toBe('ab');
+  });
+
+  it('refuses at connect time a host that resolves to an internal address, unless it is allowed', async () => {
+    server.on((_req, res) => res.end('ok'));
+    const viaName = server.url.replace('127.0.0.1', 'localhost');
+    const refused = await sender.send(viaName, body, {}, 5000);
+    expect(refused.outcome).toMatchObject({ kind: 'network', error: expect.stringMatching(/^EADDRBLOCKED: localhost resolves to .*loopback address$/) });
+    const allowing = await compileSender(['localhost']);
+    try {
+      expect((await allowing.get(HttpSender).send(viaName, body, {}, 5000)).outcome).toEqual({ kind: 'response', status: 200 });
+    } finally {
+      await allowing.close();
+    }
   });
 });
