@@ -1,10 +1,6 @@
+import type { LedgerEntryFields } from '../signing/canonical';
+
 /** A ledger entry exactly as DESIGN section 5 defines it; `hash` covers the other six fields. */
-export interface LedgerEntry {
-  seq: number;
-  recordId: string;
-  version: number;
-  recordHash: string;
-  prevHash: string;
-  appendedAt: string;
+export interface LedgerEntry extends LedgerEntryFields {
   hash: string;
 }
