@@ -254,15 +254,27 @@ function shanghai(iso: string): string {
   it('runs a sweep with an as-of time read in the jurisdiction zone', async () => {
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByTestId('sweeps').waitFor();
-    await page.getByTestId('as-of').fill('2025-06-02T08:30');
+    // The gateway's clock stands at 2025-06-01 12:00 in Asia/Shanghai: an earlier instant may be named.
+    await page.getByTestId('as-of').fill('2025-06-01T08:30');
     await page.getByRole('button', { name: 'Run now' }).click();
-    await page.getByRole('dialog').getByText('asOf 2025-06-02T08:30:00+08:00').waitFor();
+    await page.getByRole('dialog').getByText('asOf 2025-06-01T08:30:00+08:00').waitFor();
     await confirm();
     await page.getByText('Sweep finished:').waitFor();
     const [latest] = (await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items;
-    expect(new Date(latest.asOf).toISOString()).toBe('2025-06-02T00:30:00.000Z');
+    expect(new Date(latest.asOf).toISOString()).toBe('2025-06-01T00:30:00.000Z');
     await page.getByTestId('sweeps').getByText(shanghai(latest.asOf)).first().waitFor();
     await shot('sweeps');
+  });
+
+  it('previews a sweep at a later instant as a dry run, writing nothing', async () => {
+    const runs = (await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items.length;
+    await page.getByTestId('as-of').fill('2026-06-01T00:00');
+    await page.getByTestId('dry-run').check();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByText('Dry run, nothing written:').waitFor();
+    expect((await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items.length).toBe(runs);
+    await shot('sweep-preview');
+    await page.getByTestId('dry-run').uncheck();
   });
 
   it('lists who did what in the audit trail', async () => {

@@ -50,6 +50,26 @@ export class SchedulerConfig {
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression' }) sweepCron: string;
 }
 
+export class ClockConfig {
+  /** `simulated` only when GATEWAY_CLOCK=simulated (sandboxes, training, black-box tests); `system` otherwise. */
+  @IsIn(['system', 'simulated']) mode: 'system' | 'simulated';
+  /** The first simulated instant (ISO 8601 with offset), used only while no simulated time is stored yet; empty: now. */
+  @Matches(/^$|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'must be empty or an ISO 8601 instant with its offset, e.g. 2026-01-05T09:00:00+08:00',
+  })
+  start: string;
+  /** How often each instance reads the stored simulated time, so that a move made on one reaches every other. */
+  @IsInt() @Min(50) @Max(60000) refreshMs: number;
+}
+
+export class EnterprisesConfig {
+  /**
+   * Departments whose keys may change an enterprise's registered name, county or industry once it is known.
+   * Any department may register a new enterprise or repeat what is stored; admins may always change it.
+   */
+  @IsArray() @IsString({ each: true }) masterDataDepartments: string[];
+}
+
 export class SigningConfig {
   @IsString() @IsNotEmpty() keyDir: string;
 }
@@ -208,6 +228,8 @@ export class AppConfig {
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;
   @ValidateNested() @Type(() => SchedulerConfig) scheduler: SchedulerConfig;
+  @ValidateNested() @Type(() => ClockConfig) clock: ClockConfig;
+  @ValidateNested() @Type(() => EnterprisesConfig) enterprises: EnterprisesConfig;
   @ValidateNested() @Type(() => SigningConfig) signing: SigningConfig;
   @ValidateNested() @Type(() => CreditPlatformConfig) creditPlatform: CreditPlatformConfig;
   @ValidateNested() @Type(() => OutboundConfig) outbound: OutboundConfig;

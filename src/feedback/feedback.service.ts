@@ -20,7 +20,9 @@ export class FeedbackService {
   /** Idempotent on (agency, record, domain, action, occurredOn): a repeat answers the stored entry, unchanged. */
   async submit(dto: SubmitFeedbackDto, principal: Principal): Promise<{ entry: FeedbackDto; created: boolean }> {
     if (dto.occurredOn > this.jurisdiction.today()) {
-      throw new ValidationFailed([{ field: 'occurredOn', message: `must not be after today (${this.jurisdiction.today()})` }]);
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'RULE_VIOLATION', `occurredOn: must not be after today (${this.jurisdiction.today()})`, [
+        { field: 'occurredOn', message: `must not be after today (${this.jurisdiction.today()})` },
+      ]);
     }
     const record = await this.feedback.recordScope(dto.recordId);
     if (!record) throw recordNotFound(dto.recordId);

@@ -4,15 +4,17 @@ import { validateSync } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { ApiError, FieldProblem, ValidationFailed } from '../../common/http/api-error';
 import { fieldProblems } from '../../common/http/validation';
+import { Clock } from '../../common/clock';
 import { Jurisdiction } from '../../common/jurisdiction';
 import { AppConfig } from '../../config/config.schema';
-import type { EnterpriseEntity } from '../../enterprises/enterprise.entity';
+import { EnterpriseEntity, sameMasterData } from '../../enterprises/enterprise.entity';
+import { EnterprisesRepository } from '../../enterprises/enterprises.repository';
 import { EnterprisesService } from '../../enterprises/enterprises.service';
 import type { Principal } from '../../principals/principal';
 import type { ObligationEntity } from '../obligation.entity';
 import { snapshot } from '../obligation.mapper';
 import type { NewObligation } from '../obligations.repository';
-import { assertSameCase, ObligationsService } from '../obligations.service';
+import { assertSameCase, countyMismatch, ObligationsService } from '../obligations.service';
 import { ImportResultDto, ImportRowDto } from './import.dto';
 import { CodeNames, csvField, decodeBody, ImportFormat, nulField, parseCsv, parseNdjson, ParsedRow } from './import.parser';
 import { ImportRepository, refKey } from './import.repository';
@@ -63,8 +65,10 @@ export class ObligationImportService {
     private readonly imports: ImportRepository,
     private readonly obligations: ObligationsService,
     private readonly enterprises: EnterprisesService,
+    private readonly register: EnterprisesRepository,
     private readonly jurisdiction: Jurisdiction,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     const j = config.jurisdiction;
     this.names = {
@@ -90,22 +94,24 @@ export class ObligationImportService {
     const firstLineOf = duplicateRefs(rows, problems);
 
     return this.imports.transaction(async (manager) => {
-      await this.checkEnterprises(manager, rows, enterprises, principal, problems);
+      const known = await this.register.findMany([...new Set(rows.map((r) => r.obligation.uscc))], manager);
+      this.checkEnterprises(rows, known, enterprises, principal, problems);
       const existing = await this.existingCases(manager, rows, firstLineOf, problems);
       if (problems.list.length) throw rejection(problems.list);
-      return this.write(manager, rows, enterprises, existing, principal);
+      return this.write(manager, rows, { known, inline: enterprises }, existing, principal);
     });
   }
 
   private async write(
     manager: EntityManager,
     rows: CheckedRow[],
-    enterprises: Map<string, EnterpriseEntity>,
+    enterprises: { known: Map<string, EnterpriseEntity>; inline: Map<string, EnterpriseEntity> },
     existing: Map<string, ObligationEntity>,
     principal: Principal,
   ): Promise<{ result: ImportResultDto; created: boolean }> {
-    // Sorted by key so that concurrent imports lock the same rows in the same order and cannot deadlock.
-    const enterprisesCreated = await this.imports.upsertEnterprises(manager, [...enterprises.values()].sort((a, b) => (a.uscc < b.uscc ? -1 : 1)));
+    const { known, inline } = enterprises;
+    const changed = [...inline.values()].filter((e) => !known.has(e.uscc) || !sameMasterData(known.get(e.uscc)!, e));
+    const enterprisesCreated = await this.register.save(manager, changed, known, principal, this.clock.now());
     const keyOf = (r: CheckedRow) => refKey(r.obligation.department, r.obligation.externalRef);
     const fresh = rows.filter((r) => !existing.has(keyOf(r))).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
     const ids = await this.imports.insertObligations(manager, fresh.map((r) => r.obligation));
@@ -129,22 +135,31 @@ export class ObligationImportService {
     return { result, created: fresh.length > 0 || enterprisesCreated > 0 };
   }
 
-  /** Every row's enterprise is registered or given in the file, and an inline one may only move what the key may touch. */
-  private async checkEnterprises(
-    manager: EntityManager,
+  /**
+   * Every row's enterprise is registered or given in the file; an inline one may change a known register only as
+   * POST /v1/enterprises would let this key; and the case's county is the enterprise's.
+   */
+  private checkEnterprises(
     rows: CheckedRow[],
+    known: Map<string, EnterpriseEntity>,
     inline: Map<string, EnterpriseEntity>,
     principal: Principal,
     problems: Problems,
-  ): Promise<void> {
-    const known = await this.imports.enterpriseCounties(manager, [...new Set(rows.map((r) => r.obligation.uscc))]);
+  ): void {
     for (const row of rows) {
-      const county = known.get(row.obligation.uscc);
-      if (county === undefined && !inline.has(row.obligation.uscc)) {
+      const stored = known.get(row.obligation.uscc);
+      const enterprise = inline.get(row.obligation.uscc) ?? stored;
+      if (!enterprise) {
         problems.add(row.line, 'uscc', `no enterprise ${row.obligation.uscc} is registered; register it first or give its name and industry`);
-      } else if (row.enterprise && county !== undefined && !principal.mayActInCounty(county)) {
-        problems.add(row.line, 'enterprise.county', `this key may not act in county ${county}, where the enterprise is registered`);
+        continue;
       }
+      if (row.enterprise && stored) {
+        const refused = principal.mayActInCounty(stored.county)
+          ? this.enterprises.masterDataRefusal(stored, row.enterprise, principal)
+          : `this key may not act in county ${stored.county}, where the enterprise is registered`;
+        if (refused) problems.add(row.line, principal.mayActInCounty(stored.county) ? 'enterprise' : 'enterprise.county', refused);
+      }
+      if (enterprise.county !== row.obligation.county) problems.add(row.line, 'county', countyMismatch(enterprise));
     }
   }
 
