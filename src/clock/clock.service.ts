@@ -3,12 +3,8 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../audit/request-actor';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
-import type { ClockDto } from './clock.dto';
+import { ClockDto, clockState } from './clock.dto';
 import { SimulatedClock } from './simulated-clock';
-
-export function clockState(clock: Clock): ClockDto {
-  return { mode: clock.simulated ? 'simulated' : 'system', now: clock.now().toISOString() };
-}
 
 @Injectable()
 export class ClockService {

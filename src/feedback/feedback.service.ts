@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { ApiError, ValidationFailed } from '../common/http/api-error';
+import { ApiError } from '../common/http/api-error';
 import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
 import { isUuid } from '../common/ids';
 import { Jurisdiction } from '../common/jurisdiction';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
-import { clockState } from '../clock/clock.service';
+import { clockState } from '../clock/clock.dto';
 import { Clock } from '../common/clock';
 import { Public } from '../principals/auth.decorators';
 import { REDIS } from '../redis/redis.module';

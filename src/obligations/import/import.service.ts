@@ -153,11 +153,11 @@ export class ObligationImportService {
         problems.add(row.line, 'uscc', `no enterprise ${row.obligation.uscc} is registered; register it first or give its name and industry`);
         continue;
       }
-      if (row.enterprise && stored) {
-        const refused = principal.mayActInCounty(stored.county)
-          ? this.enterprises.masterDataRefusal(stored, row.enterprise, principal)
-          : `this key may not act in county ${stored.county}, where the enterprise is registered`;
-        if (refused) problems.add(row.line, principal.mayActInCounty(stored.county) ? 'enterprise' : 'enterprise.county', refused);
+      if (row.enterprise && stored && !principal.mayActInCounty(stored.county)) {
+        problems.add(row.line, 'enterprise.county', `this key may not act in county ${stored.county}, where the enterprise is registered`);
+      } else if (row.enterprise) {
+        const refused = this.enterprises.masterDataRefusal(stored, row.enterprise, principal);
+        if (refused) problems.add(row.line, 'enterprise', refused);
       }
       if (enterprise.county !== row.obligation.county) problems.add(row.line, 'county', countyMismatch(enterprise));
     }
