@@ -1,3 +1,4 @@
+import { OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional } from 'class-validator';
 import type { PreviewItem, SweepAction } from './sweep.repository';
 import type { SweepCounts, SweepPreview, SweepResult } from './sweep.service';
@@ -49,17 +50,11 @@ export class SweepPreviewItemDto implements PreviewItem {
   recordId: string | null;
 }
 
-export class SweepPreviewDto implements SweepPreview {
+export class SweepPreviewDto extends OmitType(SweepCountsDto, ['deliveries'] as const) implements SweepPreview {
   /** Always true: nothing was written. */
   dryRun: true;
+  /** The instant previewed (any, earlier or later than now). */
   asOf: string;
-  examined: number;
-  notified: number;
-  sanctioned: number;
-  flagged: number;
-  dismantlingOverdue: number;
-  revoked: number;
-  expired: number;
   /** The obligations the sweep would act on, by action (the first 1,000). */
   affected: SweepPreviewItemDto[];
   /** True when more than 1,000 would be affected; the counts are always complete. */

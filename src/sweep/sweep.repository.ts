@@ -43,6 +43,25 @@ const DUE = {
 };
 const NOTICE_DAYS = `unnest($2::text[], $3::int[]) AS nd(dimension, days)`;
 
+export type Flag = 'rectification_overdue' | 'dismantling_overdue';
+
+const FLAGS: Record<Flag, { column: string; field: string; due: string; detail: string; detailField: string }> = {
+  rectification_overdue: {
+    column: 'rectification_overdue_on',
+    field: 'rectificationOverdueOn',
+    due: DUE.rectificationOverdue,
+    detail: 'o.effective_deadline',
+    detailField: 'deadline',
+  },
+  dismantling_overdue: {
+    column: 'dismantling_overdue_on',
+    field: 'dismantlingOverdueOn',
+    due: DUE.dismantlingOverdue,
+    detail: 'o.dismantle_by',
+    detailField: 'dismantleBy',
+  },
+};
+
 /** The sweep's set-based SQL; each statement touches many obligations at once. */
 @Injectable()
 export class SweepRepository {
@@ -89,36 +108,21 @@ export class SweepRepository {
     return n;
   }
 
-  /** Missed rectification deadlines: flagged for the department once, dated `today`, with a history entry. */
-  async flagRectificationOverdue(m: EntityManager, evaluatedOn: string, today: string, at: Date): Promise<number> {
+  /**
+   * Flags for the department, set once and dated `today`, each with a history entry: a missed rectification
+   * deadline, or a sealed exit's time limit for dismantling passed without a report.
+   */
+  async flag(m: EntityManager, flag: Flag, evaluatedOn: string, today: string, at: Date): Promise<number> {
+    const f = FLAGS[flag];
     const [{ n }] = await m.query(
       `WITH f AS (
-         UPDATE obligations o SET rectification_overdue_on = $2, updated_at = $3, version = version + 1
-          WHERE ${DUE.rectificationOverdue}
-         RETURNING o.id, o.effective_deadline
+         UPDATE obligations o SET ${f.column} = $2, updated_at = $3, version = version + 1
+          WHERE ${f.due}
+         RETURNING o.id, ${f.detail} AS detail
        ), ev AS (
          INSERT INTO obligation_events (obligation_id, action, actor_id, actor_name, at, before, after, details)
-         SELECT id, 'flag_rectification_overdue', NULL, 'sweep', $3, '{"rectificationOverdueOn": null}',
-                jsonb_build_object('rectificationOverdueOn', $2::text), jsonb_build_object('deadline', effective_deadline)
-           FROM f
-       )
-       SELECT count(*)::int AS n FROM f`,
-      [evaluatedOn, today, at],
-    );
-    return n;
-  }
-
-  /** Sealed exits whose time limit for dismantling passed without a dismantling report: flagged once. */
-  async flagDismantlingOverdue(m: EntityManager, evaluatedOn: string, today: string, at: Date): Promise<number> {
-    const [{ n }] = await m.query(
-      `WITH f AS (
-         UPDATE obligations o SET dismantling_overdue_on = $2, updated_at = $3, version = version + 1
-          WHERE ${DUE.dismantlingOverdue}
-         RETURNING o.id, o.dismantle_by
-       ), ev AS (
-         INSERT INTO obligation_events (obligation_id, action, actor_id, actor_name, at, before, after, details)
-         SELECT id, 'flag_dismantling_overdue', NULL, 'sweep', $3, '{"dismantlingOverdueOn": null}',
-                jsonb_build_object('dismantlingOverdueOn', $2::text), jsonb_build_object('dismantleBy', dismantle_by)
+         SELECT id, 'flag_${flag}', NULL, 'sweep', $3, jsonb_build_object('${f.field}', NULL),
+                jsonb_build_object('${f.field}', $2::text), jsonb_build_object('${f.detailField}', detail)
            FROM f
        )
        SELECT count(*)::int AS n FROM f`,

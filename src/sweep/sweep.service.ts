@@ -158,8 +158,8 @@ export class SweepService {
       await this.sweeps.transaction(async (m) => {
         const at = this.clock.now();
         const today = civilDateAt(at, zone);
-        counts.dismantlingOverdue = await this.sweeps.flagDismantlingOverdue(m, evaluatedOn, today, at);
-        counts.flagged = (await this.sweeps.flagRectificationOverdue(m, evaluatedOn, today, at)) + counts.dismantlingOverdue;
+        counts.dismantlingOverdue = await this.sweeps.flag(m, 'dismantling_overdue', evaluatedOn, today, at);
+        counts.flagged = (await this.sweeps.flag(m, 'rectification_overdue', evaluatedOn, today, at)) + counts.dismantlingOverdue;
         counts.notified = await this.sweeps.notify(m, evaluatedOn, today, at);
       });
       await this.issueDue(evaluatedOn, counts);

@@ -1,3 +1,4 @@
+import type { SweepResult } from '../../src/sweep/sweep.service';
 import type { TestApp } from './app';
 import { enterprise, obligation } from './fixtures';
 
@@ -14,24 +15,10 @@ export async function exitOrdered(t: TestApp, key: string, n: number, exitDeadli
   return o.body as { id: string; uscc: string };
 }
 
-export interface SweepAnswer {
-  runId: string;
-  asOf: string;
-  actedOn: string;
-  examined: number;
-  notified: number;
-  sanctioned: number;
-  flagged: number;
-  dismantlingOverdue: number;
-  revoked: number;
-  expired: number;
-  deliveries: number;
-}
-
 /** Moves the test clock to `at` and runs a sweep there, as the scheduler would at that moment. */
-export async function sweep(t: TestApp, key: string, at: string): Promise<SweepAnswer> {
+export async function sweep(t: TestApp, key: string, at: string): Promise<SweepResult> {
   t.clock.set(at);
   const res = await t.request('POST', '/v1/ops/sweeps', { key, body: {} });
   if (res.status !== 200) throw new Error(`sweep: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as SweepAnswer;
+  return res.body as SweepResult;
 }
