@@ -24,6 +24,9 @@ export GATEWAY_CLOCK="${GATEWAY_CLOCK-simulated}"
 export GATEWAY_CLOCK_START="${GATEWAY_CLOCK_START:-2026-11-02T09:00:00+08:00}"
 # The sandbox listens on plain http on this machine.
 export OUTBOUND_HTTP_ALLOW="${OUTBOUND_HTTP_ALLOW:-127.0.0.1,localhost}"
+# Who started the script (npm, which execs it, or a shell): when it goes, the demo goes with it, even if its
+# signal never reached this script.
+STARTED_BY=$PPID
 KEYS_FILE=var/demo-keys.env
 GATEWAY_LOG=var/demo-gateway.log
 SANDBOX_LOG=var/demo-sandbox.log
@@ -246,6 +249,11 @@ main() {
   load_demo_data
   connect_sandbox
   show_where_to_look
+  while kill -0 "$GATEWAY_PID" 2>/dev/null; do
+    kill -0 "$STARTED_BY" 2>/dev/null || { echo "the process that started the demo has gone; stopping"; exit 143; }
+    # `wait` on a timer, not `sleep` alone, so that a signal is handled at once.
+    sleep 1 & wait $! || true
+  done
   local status=0
   wait "$GATEWAY_PID" || status=$?
   GATEWAY_PID=""

@@ -37,6 +37,8 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 export interface AppOptions {
   clock?: Clock;
   logger?: PinoRoot;
+  /** Whether Nest closes the application on SIGTERM itself (default); main.ts handles the signals instead. */
+  shutdownHooks?: boolean;
 }
 
 @Module({})

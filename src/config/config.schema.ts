@@ -26,6 +26,11 @@ export class HttpConfig {
   @IsBoolean() docs: boolean;
 }
 
+export class StartupConfig {
+  /** How long a starting process (gateway, CLI, migrations) waits for PostgreSQL and Redis before it gives up (exit 69). */
+  @IsInt() @Min(0) @Max(600000) dependencyTimeoutMs: number;
+}
+
 export class LogConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level: string;
 }
@@ -224,6 +229,7 @@ export class RuntimeConfig {
 export class AppConfig {
   @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
   @ValidateNested() @Type(() => LogConfig) log: LogConfig;
+  @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;
