@@ -291,12 +291,22 @@ function shanghai(iso: string): string {
     await shot('audit');
   });
 
-  it('embeds the queue dashboard and closes it on sign-out', async () => {
+  it('embeds the queue dashboard, with its fonts from the gateway, and closes it on sign-out', async () => {
+    const hosts = new Set<string>();
+    const fonts: string[] = [];
+    page.on('request', (r) => hosts.add(new URL(r.url()).host));
+    page.on('response', (r) => {
+      if (r.url().includes('/ops/queues/fonts/')) fonts.push(`${r.status()} ${r.headers()['content-type']}`);
+    });
     await page.getByRole('link', { name: 'Queues' }).click();
     const frame = page.frameLocator('iframe.dashboard');
     await frame.getByText('deliveries', { exact: false }).first().waitFor({ timeout: 15_000 });
     await frame.getByText('Loading').first().waitFor({ state: 'hidden', timeout: 15_000 });
     await shot('queues');
+    // The page asks for nothing beyond the gateway (a government intranet reaches no font service).
+    expect([...hosts]).toEqual([new URL(t.baseUrl).host]);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(new Set(fonts)).toEqual(new Set(['200 font/woff2']));
     await signOut();
     expect(await page.evaluate("sessionStorage.getItem('console.key')")).toBeNull();
     const after = await page.evaluate("fetch('/ops/queues/api/queues').then((r) => r.status)");
