@@ -23,6 +23,8 @@ export class HttpConfig {
   @IsInt() @Min(1024) bodyLimitBytes: number;
   @IsInt() @Min(1024) importBodyLimitBytes: number;
   @IsInt() @Min(1) importMaxRows: number;
+  /** Longest line (CSV record or NDJSON line) an import accepts, in characters; a longer one is refused with its line number. */
+  @IsInt() @Min(256) @Max(16777216) importMaxLineChars: number;
   @IsBoolean() docs: boolean;
 }
 

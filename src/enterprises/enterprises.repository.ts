@@ -57,20 +57,22 @@ export class EnterprisesRepository {
          ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, county = EXCLUDED.county, industry = EXCLUDED.industry, updated_at = $6`,
         [part.map((e) => e.uscc), part.map((e) => e.name), part.map((e) => e.county), part.map((e) => e.industry), part.map((e) => e.orgCodeValid), at],
       );
-      const events = part.map((e) => {
-        const before = known.get(e.uscc);
-        if (!before) created++;
-        return Object.assign(new EnterpriseEventEntity(), {
-          uscc: e.uscc,
-          action: before ? 'changed' : 'registered',
-          actorId: actor.id,
-          actorName: actor.name,
+      const before = part.map((e) => known.get(e.uscc));
+      created += before.filter((b) => !b).length;
+      // One array per column, as for the rows above: a VALUES list of thousands of entities is slow to build.
+      await manager.query(
+        `INSERT INTO enterprise_events (uscc, action, actor_id, actor_name, at, before, after)
+         SELECT uscc, action, $3, $4, $5, before, after FROM unnest($1::bpchar[], $2::text[], $6::jsonb[], $7::jsonb[]) AS v(uscc, action, before, after)`,
+        [
+          part.map((e) => e.uscc),
+          before.map((b) => (b ? 'changed' : 'registered')),
+          actor.id,
+          actor.name,
           at,
-          before: before ? masterData(before) : null,
-          after: masterData(e),
-        });
-      });
-      await manager.insert(EnterpriseEventEntity, events);
+          before.map((b) => (b ? JSON.stringify(masterData(b)) : null)),
+          part.map((e) => JSON.stringify(masterData(e))),
+        ],
+      );
     }
     return created;
   }
