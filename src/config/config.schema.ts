@@ -26,6 +26,14 @@ export class HttpConfig {
   /** Longest line (CSV record or NDJSON line) an import accepts, in characters; a longer one is refused with its line number. */
   @IsInt() @Min(256) @Max(16777216) importMaxLineChars: number;
   @IsBoolean() docs: boolean;
+  /** Deepest nesting of objects and arrays a JSON request may have (400 beyond). */
+  @IsInt() @Min(2) @Max(256) jsonMaxDepth: number;
+  /** Longest array anywhere in a JSON request (400 beyond); endpoints set tighter limits of their own. */
+  @IsInt() @Min(1) @Max(1000000) jsonMaxArrayLength: number;
+  /** Time a client has to send a whole request, headers and body (408 after it). */
+  @IsInt() @Min(1000) requestTimeoutMs: number;
+  /** Time a client has to send a request's headers. */
+  @IsInt() @Min(1000) headersTimeoutMs: number;
 }
 
 export class StartupConfig {

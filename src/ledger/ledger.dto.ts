@@ -4,7 +4,7 @@ import type { LedgerEntry } from './ledger-entry';
 
 export class LedgerPageQueryDto {
   /** Entries with a greater seq; 0 (default) starts at the beginning. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterSeq?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) afterSeq?: number;
   /** Page size, 1-5000 (default 1000). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
 }

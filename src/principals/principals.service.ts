@@ -67,6 +67,14 @@ export class PrincipalsService {
     this.cache.clear();
   }
 
+  /** The principal of an Authorization header, or why there is none, in words for the 401. */
+  async fromAuthorization(header: string | undefined): Promise<{ principal: Principal } | { refused: string }> {
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return { refused: 'authorization: a Bearer API key is required' };
+    const principal = await this.authenticate(match[1]);
+    return principal ? { principal } : { refused: 'authorization: unknown or revoked API key' };
+  }
+
   /** Resolves a bearer key to its principal, or null when unknown or revoked. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!looksLikeApiKey(key)) return null;
