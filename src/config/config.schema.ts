@@ -196,6 +196,8 @@ export class ReconciliationConfig {
 export class RateLimitConfig {
   /** Requests one principal may make in a window; a batch counts as one. */
   @IsInt() @Min(1) limit: number;
+  /** Codes one principal may look up in a window: a lookup counts one, a batch its number of codes. */
+  @IsInt() @Min(1) codes: number;
   /** Window length in milliseconds. */
   @IsInt() @Min(1000) ttlMs: number;
 }
