@@ -57,7 +57,10 @@ export class RedisConfig {
 }
 
 export class AuthConfig {
+  /** How long a verified key is trusted from memory at most (the fallback should revocation checks fail). */
   @IsInt() @Min(0) cacheTtlMs: number;
+  /** How often an instance asks which of the keys it holds in memory were revoked. */
+  @IsInt() @Min(100) @Max(60000) revocationCheckMs: number;
 }
 
 export class SchedulerConfig {
