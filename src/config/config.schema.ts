@@ -41,6 +41,13 @@ export class StartupConfig {
   @IsInt() @Min(0) @Max(600000) dependencyTimeoutMs: number;
 }
 
+export class MetricsConfig {
+  /** How often the deliveries' figures are counted (by one scheduler instance, shared through Redis). */
+  @IsInt() @Min(100) @Max(3600000) refreshMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  @IsString() token: string;
+}
+
 export class LogConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level: string;
 }
@@ -245,6 +252,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
   @ValidateNested() @Type(() => LogConfig) log: LogConfig;
   @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
+  @ValidateNested() @Type(() => MetricsConfig) metrics: MetricsConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;
