@@ -149,8 +149,8 @@ describe('signing', () => {
     beforeAll(async () => {
       const ledger = t.app.get(LedgerService);
       const at = new Date('2025-06-01T04:00:00Z');
-      await t.app.get(DataSource).transaction((m) => ledger.place(m, drafts(100, 3), at));
-      await t.app.get(DataSource).transaction((m) => ledger.place(m, drafts(200, 2), at));
+      await t.app.get(DataSource).transaction((m) => ledger.place(m, drafts(100, 3)));
+      await t.app.get(DataSource).transaction((m) => ledger.place(m, drafts(200, 2)));
       items = (await ledger.page(0, 1000)).items;
       head = (await ledger.head()) as typeof head;
     });

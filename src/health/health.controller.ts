@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
+import { Checkpointer } from '../ledger/checkpointer.service';
 import { Public } from '../principals/auth.decorators';
 import { REDIS } from '../redis/redis.module';
 
@@ -13,14 +14,28 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly checkpointer: Checkpointer,
   ) {}
 
-  /** PostgreSQL and Redis reachability; 503 when either is down. */
+  /** PostgreSQL and Redis reachability and the transparency log's integrity; 503 when any fails. */
   @Get()
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 2000 }), () => this.pingRedis()]);
+    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 2000 }), () => this.pingRedis(), () => this.ledger()]);
+  }
+
+  /** Down, with the reason, while checkpoint signing is halted because the stored log stopped matching its checkpoint. */
+  private async ledger() {
+    const indicator = this.indicators.check('ledger');
+    try {
+      const { size, haltedReason, haltedAt } = await this.checkpointer.status();
+      return haltedReason
+        ? indicator.down({ message: haltedReason, since: haltedAt?.toISOString(), treeSize: size })
+        : indicator.up({ treeSize: size });
+    } catch (e) {
+      return indicator.down({ message: (e as Error).message });
+    }
   }
 
   private async pingRedis() {

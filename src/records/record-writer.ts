@@ -50,7 +50,7 @@ export class RecordWriter {
 
   private async append(manager: EntityManager, drafts: RecordDraft[], at: Date, routing: 'issued' | 'follow-up'): Promise<number> {
     if (!drafts.length) return 0;
-    const placed = await this.ledger.place(manager, drafts, at);
+    const placed = await this.ledger.place(manager, drafts);
     const records = placed.map((p) => p.record);
     const jws = await this.signing.signRecords(records);
     await this.records.insertVersions(

@@ -120,10 +120,10 @@ export class TiledTree {
     this.cache.clear();
   }
 
-  /** The stored bottom row of a tile as cached or loaded; empty when it does not exist. */
-  async bottom(id: TileId): Promise<Buffer> {
+  /** The stored bottom row of a tile, read again unless the cached copy holds `width` hashes; empty when absent. */
+  async bottom(id: TileId, width: number): Promise<Buffer> {
     const key = tileKey(id);
-    if (!this.cache.has(key)) {
+    if ((this.cache.get(key)?.width ?? -1) < width) {
       const loaded = await this.load([id]);
       const bottom = loaded.get(key);
       if (bottom) this.put(key, new Tile(bottom, this.height));
@@ -174,7 +174,7 @@ export async function appendLeaves(tree: TiledTree, size: number, leaves: Hash[]
     const count = Math.floor(size / perTile ** level);
     const index = Math.floor(count / perTile);
     const width = count % perTile;
-    const bottom = width ? await tree.bottom({ level, index }) : Buffer.alloc(0);
+    const bottom = width ? await tree.bottom({ level, index }, width) : Buffer.alloc(0);
     if (bottom.length < width * HASH_BYTES) {
       throw new Error(`the stored tree lacks tile ${level}/${index}: it holds ${bottom.length / HASH_BYTES} of the ${width} hashes a tree of ${size} needs`);
     }
