@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Clock } from '../common/clock';
+import { ApiError, ValidationFailed } from '../common/http/api-error';
 import { canonicalJson } from './canonical';
-import { KeyRegistryRepository, publishedJwk } from './key-registry.repository';
+import { KeyRegistryRepository, publishedJwk, RegisteredKey } from './key-registry.repository';
 import { KeyStore, PublicJwk, SigningKey } from './key-store';
 
 export const RECORD_JWS_TYP = 'sanction-record+jws';
@@ -62,6 +63,23 @@ export class SigningService implements OnModuleInit {
   /** Adds a signing key here, published before it signs. */
   async rotate(): Promise<{ kid: string }> {
     return { kid: (await this.keys.rotate((key) => this.registry.register([key.publicJwk], this.clock.now()))).kid };
+  }
+
+  /**
+   * Marks a key compromised from `at` (an instant no later than now): it stays published with the instant, and
+   * verifiers refuse what it signed from then on. The instance holding it switches to a new key before its next
+   * signature. Revoking again may only move the instant earlier.
+   */
+  async revoke(kid: string, at: Date, reason: string | null): Promise<RegisteredKey> {
+    if (Number.isNaN(at.getTime())) throw new ValidationFailed([{ field: 'at', message: 'must be an ISO 8601 instant with an offset' }]);
+    if (at > this.clock.now()) throw new ValidationFailed([{ field: 'at', message: `must not be later than now (${this.clock.now().toISOString()})` }]);
+    const revoked = await this.registry.revoke(kid, at, reason);
+    if (!revoked) throw new ApiError(HttpStatus.NOT_FOUND, 'KEY_NOT_FOUND', `kid: no signing key ${kid} is published`);
+    return revoked;
+  }
+
+  listKeys(): Promise<RegisteredKey[]> {
+    return this.registry.list();
   }
 
   activeKid(): string {
