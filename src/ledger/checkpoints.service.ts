@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
 import { canonicalJson } from '../signing/canonical';
 import { verifyCheckpointJws } from '../signing/verify';
-import { Checkpointer } from './checkpointer.service';
+import { Checkpointer, LedgerIntegrityError } from './checkpointer.service';
 import { SignedCheckpoint, TransparencyRepository } from './transparency.repository';
 
 export interface PublishedCheckpoint extends SignedCheckpoint {
@@ -26,8 +26,13 @@ export class CheckpointsService {
     return this.withCosignatures(checkpoint);
   }
 
+  /** A checkpoint now; 503 naming the reason while the stored log does not match its last checkpoint. */
   async now(): Promise<PublishedCheckpoint> {
-    return this.withCosignatures(await this.checkpointer.checkpointNow());
+    const checkpoint = await this.checkpointer.checkpointNow().catch((e) => {
+      if (e instanceof LedgerIntegrityError) throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'LEDGER_HALTED', `checkpoint signing is halted: ${e.message}`);
+      throw e;
+    });
+    return this.withCosignatures(checkpoint);
   }
 
   /**
