@@ -48,7 +48,12 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction((m) => this.verifyStored(m)).catch((e) => this.onFailure(e));
-    if (this.config.runtime.roles.includes('worker')) this.schedule();
+    if (this.config.runtime.roles.includes('worker')) this.startPeriodic();
+  }
+
+  /** Checkpoints every `ledger.checkpointIntervalMs` while entries arrive (worker instances do this from start-up). */
+  startPeriodic(): void {
+    if (!this.timer && !this.stopped) this.schedule();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
