@@ -47,7 +47,10 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.dataSource.transaction((m) => this.verifyStored(m)).catch((e) => this.onFailure(e));
+    // A mismatch halts signing but lets the instance serve (and report it on /health); anything else stops start-up.
+    await this.dataSource.transaction((m) => this.verifyStored(m)).catch(async (e) => {
+      if (!((await this.onFailure(e)) instanceof LedgerIntegrityError)) throw e;
+    });
     if (this.config.runtime.roles.includes('worker')) this.startPeriodic();
   }
 
