@@ -5,7 +5,9 @@ import { decodeProtectedHeader } from 'jose';
 import { startSandbox, Sandbox } from '../sandbox/server';
 import { verifyRecordsFile } from '../src/cli/signing.commands';
 import { signWebhook } from '../src/delivery/webhook-signature';
+import { Checkpointer } from '../src/ledger/checkpointer.service';
 import { SigningService } from '../src/signing/signing.service';
+import { verifyCheckpointJws } from '../src/signing/verify';
 import { startTestApp, TestApp } from './support/app';
 import { ISSUE_AT_ONCE, issueRecords } from './support/ledger-fixtures';
 
@@ -96,6 +98,13 @@ describe('two instances on one database, each with its own key folder', () => {
     const { results } = (await res.json()) as { results: Array<Record<string, unknown>> };
     expect(results[0]).toMatchObject({ status: 'accepted' });
     expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.stringContaining(`key "${kid}" was revoked`) });
+
+    // Checkpoints it signed after the instant are signed again with a valid key, so pushes and the log go on.
+    const checkpoint = await a.app.get(Checkpointer).covering(1);
+    expect(decodeProtectedHeader(checkpoint.jws).kid).not.toBe(kid);
+    await expect(verifyCheckpointJws(checkpoint.jws, (await b.request('GET', '/.well-known/jwks.json')).body, checkpoint)).resolves.toBeTruthy();
+    expect((await b.request('POST', '/v1/ledger/checkpoint', { key: await b.key({ role: 'operator' }) })).status).toBe(200);
+    expect((await b.request('GET', '/health')).status).toBe(200);
 
     // The instance that held the key signs its next record with a new one, which every instance publishes.
     const [nextId] = await issueRecords(a, 4, 1);

@@ -79,9 +79,9 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** A checkpoint whose tree holds entry `seq`: the newest one known, or a new one made now. */
   async covering(seq: number): Promise<SignedCheckpoint> {
-    if (this.latest && this.latest.treeSize >= seq) return this.latest;
+    if (this.latest && this.latest.treeSize >= seq && (await this.stillValid(this.latest))) return this.latest;
     const latest = await this.store.latestCheckpoint();
-    if (latest && latest.treeSize >= seq) return this.seen(latest);
+    if (latest && latest.treeSize >= seq && (await this.stillValid(latest))) return this.seen(latest);
     const made = await this.checkpointNow();
     if (made.treeSize >= seq) return made;
     throw new Error(`no checkpoint covers ledger entry ${seq}: the newest covers ${made.treeSize} entries`);
@@ -105,9 +105,18 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     return this.next;
   }
 
-  private schedule(): void {
+  /** A checkpoint signed by a key revoked since would be refused by every verifier: it is signed again instead. */
+  private async stillValid(c: SignedCheckpoint): Promise<boolean> {
+    return !(await this.signing.isRevoked(kidOf(c.jws)));
+  }
+
+  /** At a fixed rate: a checkpoint that took a while does not push the next one back by as much. */
+  private schedule(delayMs = this.config.ledger.checkpointIntervalMs): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), this.config.ledger.checkpointIntervalMs);
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      void this.tick().finally(() => this.schedule(Math.max(0, this.config.ledger.checkpointIntervalMs - (Date.now() - started))));
+    }, delayMs);
   }
 
   private async tick(): Promise<void> {
@@ -141,7 +150,7 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     }
     const batch = this.config.ledger.integrateBatch;
     const entries = await this.ledger.page(state.size, batch, m);
-    if (!entries.length && latest) return { checkpoint: latest, more: false };
+    if (!entries.length && latest && (await this.stillValid(latest))) return { checkpoint: latest, more: false };
     checkContinuation(state, entries);
     const changed = await appendLeaves(this.tree, state.size, entries.map(entryLeafHash));
     await this.store.writeTiles(m, changed);
@@ -175,7 +184,9 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
       return { state, latest };
     }
     try {
-      await verifyCheckpointJws(latest.jws, await this.signing.currentJwks(), latest);
+      // Genuine is what counts here: a checkpoint signed by a key revoked since is still ours (and is signed again).
+      const jwks = await this.signing.currentJwks();
+      await verifyCheckpointJws(latest.jws, { keys: jwks.keys.map(({ revokedAt: _r, exp: _e, nbf: _n, ...k }) => k) }, latest);
     } catch (e) {
       throw new LedgerIntegrityError(`the newest stored checkpoint (${latest.treeSize}) does not verify: ${(e as Error).message}`);
     }
@@ -224,6 +235,10 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     }
     return e;
   }
+}
+
+function kidOf(jws: string): string {
+  return String(JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString('utf8')).kid);
 }
 
 /** The entries read must continue the tree's: consecutive seqs, each chained to the one before and hashed right. */

@@ -83,13 +83,15 @@ export class TransparencyRepository {
     if (rows.length !== tiles.size) throw new Error('a stored tile is not a prefix of the tree being extended');
   }
 
+  /** Keeps a checkpoint; one of a size already kept (signed again after a key revocation) must have its root. */
   async insertCheckpoint(m: EntityManager, c: SignedCheckpoint): Promise<void> {
-    await m.query(`INSERT INTO ledger_checkpoints (tree_size, root_hash, signed_at, jws) VALUES ($1, $2, $3, $4)`, [
-      c.treeSize,
-      c.rootHash,
-      c.timestamp,
-      c.jws,
-    ]);
+    const rows: unknown[] = await m.query(
+      `INSERT INTO ledger_checkpoints AS k (tree_size, root_hash, signed_at, jws) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tree_size) DO UPDATE SET signed_at = EXCLUDED.signed_at, jws = EXCLUDED.jws WHERE k.root_hash = EXCLUDED.root_hash
+       RETURNING tree_size`,
+      [c.treeSize, c.rootHash, c.timestamp, c.jws],
+    );
+    if (rows.length !== 1) throw new Error(`a checkpoint of ${c.treeSize} entries with another root is already kept`);
   }
 
   async latestCheckpoint(m?: EntityManager): Promise<SignedCheckpoint | null> {

@@ -14,6 +14,7 @@ export const CHECKPOINT_JWS_TYP = 'ledger-checkpoint+jws';
 const signAsync = promisify(sign);
 /** Signatures queued on the thread pool at once: enough to keep every core busy, few enough to bound memory. */
 const WINDOW = 256;
+const REVOCATIONS_MAX_AGE_MS = 1000;
 
 export type Jwks = { keys: Array<PublicJwk & { nbf?: number; exp?: number; revokedAt?: string }> };
 
@@ -27,6 +28,7 @@ export class SigningService implements OnModuleInit {
   private readonly logger = new Logger(SigningService.name);
   private readonly registered = new Set<string>();
   private replacing: Promise<SigningKey> | null = null;
+  private revoked: { kids: Promise<Set<string>>; at: number } | null = null;
 
   constructor(
     private readonly keys: KeyStore,
@@ -75,7 +77,21 @@ export class SigningService implements OnModuleInit {
     if (at > this.clock.now()) throw new ValidationFailed([{ field: 'at', message: `must not be later than now (${this.clock.now().toISOString()})` }]);
     const revoked = await this.registry.revoke(kid, at, reason);
     if (!revoked) throw new ApiError(HttpStatus.NOT_FOUND, 'KEY_NOT_FOUND', `kid: no signing key ${kid} is published`);
+    this.revoked = null;
     return revoked;
+  }
+
+  /**
+   * Whether any instance's key `kid` is revoked, from a copy of the registry at most a second old (checked on
+   * every push, so a cached checkpoint signed by a key revoked since is replaced, not sent).
+   */
+  async isRevoked(kid: string): Promise<boolean> {
+    if (!this.revoked || Date.now() - this.revoked.at > REVOCATIONS_MAX_AGE_MS) {
+      const kids = this.registry.list().then((keys) => new Set(keys.filter((k) => k.revokedAt).map((k) => k.kid)));
+      this.revoked = { kids, at: Date.now() };
+      kids.catch(() => (this.revoked = null));
+    }
+    return (await this.revoked.kids).has(kid);
   }
 
   listKeys(): Promise<RegisteredKey[]> {

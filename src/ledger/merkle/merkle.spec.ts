@@ -250,6 +250,14 @@ describe('TiledTree', () => {
     expect(verifyConsistency(65_536, n, c1.root(), c.root(), await tree.consistency(65_536, n))).toBe(true);
   });
 
+  it('keeps answering when a proof needs more tiles than its cache holds', async () => {
+    const data = Array.from({ length: 64 }, (_, i) => Buffer.from(`c${i}`));
+    const { store } = await grow(1, [64], data);
+    const tree = new TiledTree(store.load, 1, 2);
+    for (const m of [0, 37, 63]) expect((await tree.inclusion(m, 64)).map(hex)).toEqual(path(m, data).map(hex));
+    expect(hex(await tree.root(64))).toBe(hex(mth(data)));
+  });
+
   it('names the missing tile when the stored tree is shorter than asked', async () => {
     const data = Array.from({ length: 10 }, (_, i) => Buffer.from(`x${i}`));
     const { store } = await grow(2, [10], data);

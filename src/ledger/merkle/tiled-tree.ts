@@ -106,8 +106,8 @@ export class TiledTree {
   /** The MTH of each range, reading every tile they need in one load. */
   async ranges(ranges: LeafRange[]): Promise<Hash[]> {
     const perRange = ranges.map(rangeNodes);
-    await this.ensure(perRange.flat());
-    return perRange.map((nodes) => foldRange(nodes.map((n) => this.cachedNode(n))));
+    const tiles = await this.tilesFor(perRange.flat());
+    return perRange.map((nodes) => foldRange(nodes.map((n) => this.nodeIn(tiles, n))));
   }
 
   /** Puts tiles just written (or known to be stored) into the cache. */
@@ -131,26 +131,37 @@ export class TiledTree {
     return this.cache.get(key)?.bottom ?? Buffer.alloc(0);
   }
 
-  private async ensure(nodes: NodeId[]): Promise<void> {
+  /**
+   * The tiles holding these nodes, from the cache or read in one load. They are returned, not only cached, so
+   * that the cache evicting some while others are put in can never take a tile from under the computation.
+   */
+  private async tilesFor(nodes: NodeId[]): Promise<Map<string, Tile>> {
+    const tiles = new Map<string, Tile>();
     const missing = new Map<string, TileId>();
     for (const node of nodes) {
       const { tile, width } = locate(node, this.height);
       const key = tileKey(tile);
-      const cached = this.cache.get(key);
-      if (!cached || cached.width < width) missing.set(key, tile);
+      const cached = tiles.get(key) ?? this.cache.get(key);
+      if (cached && cached.width >= width) tiles.set(key, cached);
+      else missing.set(key, tile);
     }
-    if (!missing.size) return;
-    const loaded = await this.load([...missing.values()]);
-    for (const [key, bottom] of loaded) this.put(key, new Tile(bottom, this.height));
+    if (missing.size) {
+      for (const [key, bottom] of await this.load([...missing.values()])) {
+        const tile = new Tile(bottom, this.height);
+        tiles.set(key, tile);
+        this.put(key, tile);
+      }
+    }
+    return tiles;
   }
 
-  private cachedNode(node: NodeId): Hash {
+  private nodeIn(tiles: Map<string, Tile>, node: NodeId): Hash {
     const { tile, row, offset, width } = locate(node, this.height);
-    const cached = this.cache.get(tileKey(tile));
-    if (!cached || cached.width < width) {
-      throw new Error(`the stored tree lacks node ${node.level}/${node.index} (tile ${tileKey(tile)} holds ${cached?.width ?? 0} of the ${width} hashes it needs)`);
+    const found = tiles.get(tileKey(tile));
+    if (!found || found.width < width) {
+      throw new Error(`the stored tree lacks node ${node.level}/${node.index} (tile ${tileKey(tile)} holds ${found?.width ?? 0} of the ${width} hashes it needs)`);
     }
-    return cached.node(row, offset);
+    return found.node(row, offset);
   }
 
   private put(key: string, tile: Tile): void {
