@@ -137,6 +137,8 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
         if (!more) return checkpoint;
       }
     } catch (e) {
+      // Tiles of a rolled-back batch may be cached: the next run reads the stored ones again.
+      this.tree.forget();
       throw await this.onFailure(e);
     }
   }
