@@ -65,6 +65,8 @@ async function plainInsertSelect(db: Client, rows: number): Promise<number> {
 export interface SweepRun {
   wall: number;
   counts: { examined: number; notified: number; sanctioned: number; deliveries: number };
+  /** The plain INSERT ... SELECT of as many delivery rows, in the same run (the machine's pace then). */
+  plain: number;
   /** With the log: how long after the sweep the checkpoint covered every entry it wrote. */
   catchUpSeconds?: number;
 }
@@ -117,7 +119,7 @@ export async function runSweepBench(total: number, overdue: number, withLog: boo
     print(`peak RSS             ${peak.toFixed(0)} MiB (at sweep start ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
     print(`plain INSERT..SELECT ${plain.toFixed(2)} s for ${counts.deliveries} rows; sweep / plain = ${(wall / plain).toFixed(1)}x`);
     if (catchUpSeconds !== undefined) print(`transparency log     checkpoint covered every entry ${catchUpSeconds.toFixed(2)} s after the sweep ended`);
-    return { wall, counts, catchUpSeconds };
+    return { wall, counts, plain, catchUpSeconds };
   } finally {
     await db.end();
     await scratch.drop();
