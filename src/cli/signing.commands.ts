@@ -129,7 +129,11 @@ async function checkLedger(source: LedgerSource) {
   let served: SignedCheckpoint | null = null;
   let entries: AsyncIterable<ServedEntry[]>;
   if (remote) {
-    served = (await get('/v1/ledger/checkpoint')) as SignedCheckpoint;
+    // A gateway that halted its signing serves no checkpoint (503): the log is still held to the one kept here.
+    served = (await get('/v1/ledger/checkpoint').catch((e: Error) => {
+      if (/: 503 /.test(e.message)) return null;
+      throw e;
+    })) as SignedCheckpoint | null;
     head = (await get('/v1/ledger/head')) as typeof head;
     entries = pages(get, source.pageSize ?? PAGE, base);
   } else {
@@ -178,7 +182,7 @@ async function checkLedger(source: LedgerSource) {
     headVerified,
     recordsVerified: count,
     rootHash: toHex(tree.root()),
-    ...(served ? { servedCheckpoint: served.treeSize } : {}),
+    servedCheckpoint: served?.treeSize ?? null,
     ...(held ? { checkpoint: { treeSize: held.treeSize, consistent: true } } : {}),
   };
 }

@@ -21,18 +21,14 @@ export class CheckpointsService {
   ) {}
 
   async find(treeSize?: number): Promise<PublishedCheckpoint> {
-    const checkpoint = treeSize === undefined ? await this.checkpointer.current() : await this.store.checkpointAt(treeSize);
+    const checkpoint = treeSize === undefined ? await this.checkpointer.current().catch(halted) : await this.store.checkpointAt(treeSize);
     if (!checkpoint) throw new ApiError(HttpStatus.NOT_FOUND, 'CHECKPOINT_NOT_FOUND', `treeSize: no checkpoint of ${treeSize} entries is stored`);
     return this.withCosignatures(checkpoint);
   }
 
   /** A checkpoint now; 503 naming the reason while the stored log does not match its last checkpoint. */
   async now(): Promise<PublishedCheckpoint> {
-    const checkpoint = await this.checkpointer.checkpointNow().catch((e) => {
-      if (e instanceof LedgerIntegrityError) throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'LEDGER_HALTED', `checkpoint signing is halted: ${e.message}`);
-      throw e;
-    });
-    return this.withCosignatures(checkpoint);
+    return this.withCosignatures(await this.checkpointer.checkpointNow().catch(halted));
   }
 
   /**
@@ -65,4 +61,10 @@ export class CheckpointsService {
   private async withCosignatures(c: SignedCheckpoint): Promise<PublishedCheckpoint> {
     return { ...c, cosignatures: await this.store.cosignatures(c.treeSize) };
   }
+}
+
+/** A halt is the service's state, not a fault: 503 with the reason. */
+function halted(e: unknown): never {
+  if (e instanceof LedgerIntegrityError) throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'LEDGER_HALTED', `checkpoint signing is halted: ${e.message}`);
+  throw e;
 }
