@@ -8,13 +8,12 @@ import { GENESIS_HASH, ledgerEntryHash } from '../signing/canonical';
 import { CHECKPOINT_JWS_TYP, SigningService } from '../signing/signing.service';
 import { verifyCheckpointJws } from '../signing/verify';
 import { entryLeafHash, LedgerEntry } from './ledger-entry';
+import { LedgerIntegrityError } from './ledger-integrity.error';
 import { LedgerRepository } from './ledger.repository';
 import { fromHex, toHex, verifyConsistency } from './merkle/merkle';
 import { appendLeaves, HASH_BYTES, TiledTree } from './merkle/tiled-tree';
 import { SignedCheckpoint, TransparencyRepository, TreeState } from './transparency.repository';
 
-/** The stored log does not match its last signed checkpoint: checkpoint signing stops until it does again. */
-export class LedgerIntegrityError extends Error {}
 
 /**
  * Integrates new ledger entries into the Merkle tree and signs checkpoints (DESIGN section 5, invariant 10):

@@ -4,7 +4,8 @@ import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
 import { canonicalJson } from '../signing/canonical';
 import { verifyCheckpointJws } from '../signing/verify';
-import { Checkpointer, LedgerIntegrityError } from './checkpointer.service';
+import { Checkpointer } from './checkpointer.service';
+import { LedgerIntegrityError } from './ledger-integrity.error';
 import { SignedCheckpoint, TransparencyRepository } from './transparency.repository';
 
 export interface PublishedCheckpoint extends SignedCheckpoint {

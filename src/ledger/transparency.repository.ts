@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryPrepared } from '../database/prepared';
 import type { Checkpoint } from '../signing/verify';
+import { LedgerIntegrityError } from './ledger-integrity.error';
 import { TileId, tileKey } from './merkle/tiled-tree';
 
 /** How much of the ledger the Merkle tree holds, and whether checkpoint signing is halted. */
@@ -80,7 +81,7 @@ export class TransparencyRepository {
        RETURNING level`,
       [ids.map((i) => i[0]), ids.map((i) => i[1]), [...tiles.values()]],
     );
-    if (rows.length !== tiles.size) throw new Error('a stored tile is not a prefix of the tree being extended');
+    if (rows.length !== tiles.size) throw new LedgerIntegrityError('a stored tile is not a prefix of the tree being extended');
   }
 
   /** Keeps a checkpoint; one of a size already kept (signed again after a key revocation) must have its root. */
@@ -91,7 +92,7 @@ export class TransparencyRepository {
        RETURNING tree_size`,
       [c.treeSize, c.rootHash, c.timestamp, c.jws],
     );
-    if (rows.length !== 1) throw new Error(`a checkpoint of ${c.treeSize} entries with another root is already kept`);
+    if (rows.length !== 1) throw new LedgerIntegrityError(`a checkpoint of ${c.treeSize} entries with another root is already kept`);
   }
 
   async latestCheckpoint(m?: EntityManager): Promise<SignedCheckpoint | null> {
