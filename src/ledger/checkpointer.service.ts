@@ -14,7 +14,6 @@ import { fromHex, toHex, verifyConsistency } from './merkle/merkle';
 import { appendLeaves, HASH_BYTES, TiledTree } from './merkle/tiled-tree';
 import { SignedCheckpoint, TransparencyRepository, TreeState } from './transparency.repository';
 
-
 /**
  * Integrates new ledger entries into the Merkle tree and signs checkpoints (DESIGN section 5, invariant 10):
  * every few seconds while entries arrive (on instances with the worker role), and on demand when a push needs a
