@@ -5,6 +5,9 @@ import { toHex } from './merkle/merkle';
 import { TiledTree } from './merkle/tiled-tree';
 import type { SignedCheckpoint } from './transparency.repository';
 
+/** Audit paths kept for pushes, by tree size and seq: enough for a large sweep's records and their targets. */
+const KEPT_PATHS = 20_000;
+
 /** What a push carries to prove its record is in the log (DESIGN section 5). */
 export interface Inclusion {
   checkpoint: SignedCheckpoint;
@@ -15,6 +18,8 @@ export interface Inclusion {
 /** Inclusion and consistency proofs (RFC 9162 sections 2.1.3, 2.1.4), read from the stored tiles. */
 @Injectable()
 export class ProofsService {
+  private readonly paths = new Map<string, string[]>();
+
   constructor(
     private readonly tree: TiledTree,
     private readonly checkpoints: Checkpointer,
@@ -38,11 +43,22 @@ export class ProofsService {
     return { from, to: size, proof: (await this.tree.consistency(from, size)).map(toHex) };
   }
 
-  /** An inclusion for each entry seq, against one checkpoint covering them all (made now if none does yet). */
+  /**
+   * An inclusion for each entry seq, against one checkpoint covering them all (made now if none does yet). A record
+   * goes to several targets, so recent paths are kept: the same record's other pushes reuse its proof.
+   */
   async forPushes(seqs: number[]): Promise<Map<number, Inclusion>> {
     if (!seqs.length) return new Map();
     const checkpoint = await this.checkpoints.covering(Math.max(...seqs));
-    const paths = await this.tree.inclusions(seqs.map((s) => s - 1), checkpoint.treeSize);
-    return new Map(seqs.map((seq, i) => [seq, { checkpoint, leafIndex: seq - 1, auditPath: paths[i].map(toHex) }]));
+    const key = (seq: number) => `${checkpoint.treeSize}/${seq}`;
+    const missing = [...new Set(seqs.filter((seq) => !this.paths.has(key(seq))))];
+    const computed = await this.tree.inclusions(missing.map((s) => s - 1), checkpoint.treeSize);
+    missing.forEach((seq, i) => this.keepPath(key(seq), computed[i].map(toHex)));
+    return new Map(seqs.map((seq) => [seq, { checkpoint, leafIndex: seq - 1, auditPath: this.paths.get(key(seq))! }]));
+  }
+
+  private keepPath(key: string, path: string[]): void {
+    this.paths.set(key, path);
+    if (this.paths.size > KEPT_PATHS) this.paths.delete(this.paths.keys().next().value!);
   }
 }
