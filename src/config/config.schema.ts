@@ -242,6 +242,13 @@ export class RestrictionsConfig {
   @IsInt() @Min(100) @Max(100000) auditCleanupBatch: number;
 }
 
+export class LedgerConfig {
+  /** While entries arrive, a checkpoint is signed at least this often (pushes ask for one sooner when they need it). */
+  @IsInt() @Min(100) @Max(60000) checkpointIntervalMs: number;
+  /** Entries integrated into the Merkle tree per transaction (and checkpoint) while catching up. */
+  @IsInt() @Min(100) @Max(1000000) integrateBatch: number;
+}
+
 export class RuntimeConfig {
   /** What this process does: serve the HTTP API, run queue workers and the relay, run scheduled jobs. */
   @IsArray() @ArrayNotEmpty() @IsIn(['api', 'worker', 'scheduler'], { each: true }) roles: string[];
@@ -265,6 +272,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => SubscriptionsConfig) subscriptions: SubscriptionsConfig;
   @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig;
   @ValidateNested() @Type(() => ReconciliationConfig) reconciliation: ReconciliationConfig;
+  @ValidateNested() @Type(() => LedgerConfig) ledger: LedgerConfig;
   @ValidateNested() @Type(() => RuntimeConfig) runtime: RuntimeConfig;
   @ValidateNested() @Type(() => RestrictionsConfig) restrictions: RestrictionsConfig;
   @ValidateNested() @Type(() => JurisdictionConfig) jurisdiction: JurisdictionConfig;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
+import { Inclusion, ProofsService } from '../ledger/proofs.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
+import { recordOf } from '../records/records.repository';
 import { signingSecrets } from '../subscriptions/subscription.mapper';
 import { UrlGuard } from '../subscriptions/url-guard';
 import { AttemptRecorder, Success } from './attempt-recorder';
@@ -30,22 +32,30 @@ export class DeliverUseCase {
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly proofs: ProofsService,
   ) {}
 
-  /** Rejects when any outcome could not be recorded, after recording every other one. */
+  /**
+   * Rejects when any outcome could not be recorded, after recording every other one. Every push carries its
+   * record's inclusion proof; without one (the log halted) nothing is sent and the leases run out.
+   */
   async execute(commands: DeliverCommand[]): Promise<void> {
     const held = await this.recorder.leased(commands);
+    const seqs = held.map(({ work }) => recordOf(work.jws).ledger.seq);
+    const inclusions = await this.proofs.forPushes(seqs);
     const successes: Success[] = [];
-    const settled = await Promise.allSettled(held.map(({ work, command }) => this.attempt(work, command.leaseToken, successes)));
+    const settled = await Promise.allSettled(
+      held.map(({ work, command }, i) => this.attempt(work, command.leaseToken, successes, inclusions.get(seqs[i])!)),
+    );
     await this.recorder.delivered(successes);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /** Pushes once; a success is added to `successes` for the caller to record, anything else is recorded here. */
-  private async attempt(work: DeliveryWork, leaseToken: string, successes: Success[]): Promise<void> {
+  private async attempt(work: DeliveryWork, leaseToken: string, successes: Success[], inclusion: Inclusion): Promise<void> {
     if (!work.url || work.state !== 'active') return this.recorder.release(work, leaseToken);
-    const { startedAt, refusal, result } = await this.pushOnce(work, work.url);
+    const { startedAt, refusal, result } = await this.pushOnce(work, work.url, inclusion);
     const attempt = work.attempts + 1;
     const decision: RetryDecision = refusal
       ? { action: 'dead', reason: `url refused: ${refusal}` }
@@ -64,18 +74,18 @@ export class DeliverUseCase {
   }
 
   /** Checks the address again (DNS may have changed since the subscription was saved), then pushes. */
-  private async pushOnce(work: DeliveryWork, url: string): Promise<{ startedAt: Date; refusal: string | null; result: SendResult }> {
+  private async pushOnce(work: DeliveryWork, url: string, inclusion: Inclusion): Promise<{ startedAt: Date; refusal: string | null; result: SendResult }> {
     const startedAt = this.clock.now();
     const refusal = await this.urlGuard.assertSendable(url).then(() => null, (e: Error) => e.message);
     const result: SendResult = refusal
       ? { outcome: { kind: 'network', error: `refused: ${refusal}` }, durationMs: 0, snippet: null }
-      : await this.push(work, url, startedAt);
+      : await this.push(work, url, startedAt, inclusion);
     return { startedAt, refusal, result };
   }
 
-  private push(work: DeliveryWork, url: string, startedAt: Date): Promise<SendResult> {
+  private push(work: DeliveryWork, url: string, startedAt: Date, inclusion: Inclusion): Promise<SendResult> {
     // Encoded once: the same bytes are signed and sent.
-    const body = Buffer.from(webhookBody(work.event, work.jws));
+    const body = Buffer.from(webhookBody(work.event, work.jws, inclusion));
     const headers = signWebhook({
       id: work.id,
       timestamp: Math.floor(startedAt.getTime() / 1000),
