@@ -115,6 +115,10 @@ describe('authentication and scope', () => {
       body: obligation(uscc(2), 'AUTH-CTY-4', { department: 'development_reform' }),
     });
     expect([outside.status, otherDept.status]).toEqual([201, 201]);
+    // The same case number in its own county: a conflict, which names no case of another county.
+    const clash = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(2), 'AUTH-CTY-3') });
+    expect(clash.status).toBe(409);
+    expect(JSON.stringify(clash.body)).not.toContain(outside.body.id);
     expect((await t.request('GET', `/v1/obligations/${outside.body.id}`, { key: scoped })).status).toBe(403);
     expect((await t.request('POST', `/v1/obligations/${outside.body.id}/rectified`, { key: scoped, body: { verifiedOn: '2025-05-01' } })).status).toBe(403);
 

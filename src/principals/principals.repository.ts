@@ -19,6 +19,11 @@ export class PrincipalsRepository {
     return this.repo.find({ order: { createdAt: 'ASC' } });
   }
 
+  /** Whether the principal exists, is not revoked, and has one of the roles. */
+  async activeWithRole(id: string, roles: readonly string[]): Promise<boolean> {
+    return this.repo.exists({ where: { id, revokedAt: IsNull(), role: In([...roles]) } });
+  }
+
   /** Which of these principals have been revoked since they were read. */
   async revokedAmong(ids: string[]): Promise<string[]> {
     if (!ids.length) return [];

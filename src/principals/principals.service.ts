@@ -79,6 +79,11 @@ export class PrincipalsService implements OnModuleDestroy {
     this.cache.clear();
   }
 
+  /** Whether a principal (a console session's, say) may still act as an operator: not revoked, operator or admin. */
+  mayOperate(id: string): Promise<boolean> {
+    return /^[0-9a-f-]{36}$/i.test(id) ? this.principals.activeWithRole(id, ['admin', 'operator']) : Promise.resolve(false);
+  }
+
   /** The principal of an Authorization header, or why there is none, in words for the 401. */
   async fromAuthorization(header: string | undefined): Promise<{ principal: Principal } | { refused: string }> {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
