@@ -55,7 +55,8 @@ wait_for() {
 }
 
 as_postgres() {
-  if [[ -z "$SUDO" ]]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi
+  # From / : the postgres user may not enter the directory we run in.
+  if [[ -z "$SUDO" ]]; then (cd / && runuser -u postgres -- "$@"); else (cd / && sudo -n -u postgres "$@"); fi
 }
 
 # The cluster (version and name) configured on a port, from pg_lsclusters.

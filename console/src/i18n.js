@@ -116,7 +116,7 @@ const L = {
   sweepDone: ['扫描完成：', 'Sweep finished: '],
   previewDone: ['预演结果（未写入）：', 'Dry run, nothing written: '],
   previewMore: ['仅显示前 {n} 项', 'Showing the first {n}'],
-  action: ['动作', 'Action'],
+  previewAction: ['动作', 'Action'],
   obligation: ['义务', 'Obligation'],
   started: ['开始', 'Started'],
   finished: ['结束', 'Finished'],

@@ -17,7 +17,7 @@ function Preview({ result }) {
     <${Counts} counts=${result} />
     ${result.affected.length > 0 &&
     html`<table class="grid" data-testid="sweep-preview">
-      <thead><tr><th>${t('action')}</th><th>${t('obligation')}</th><th>USCC</th></tr></thead>
+      <thead><tr><th>${t('previewAction')}</th><th>${t('obligation')}</th><th>USCC</th></tr></thead>
       <tbody>${result.affected.map((a) => html`<tr key=${a.action + a.obligationId}><td>${a.action}</td><td class="mono">${a.obligationId}</td><td class="mono">${a.uscc}</td></tr>`)}</tbody>
     </table>`}
     ${result.affectedTruncated && html`<p class="muted">${t('previewMore', { n: result.affected.length })}</p>`}
