@@ -27,6 +27,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { AuditModule } from './audit/audit.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { DeliveryStatsModule } from './delivery-stats/delivery-stats.module';
 import { QueueModule } from './queue/queue.module';
 import { PublicationModule } from './publication/publication.module';
 import { ReportsModule } from './reports/reports.module';
@@ -71,6 +72,7 @@ export class AppModule {
         AuditModule,
         MetricsModule,
         OpsModule,
+        DeliveryStatsModule,
         PublicationModule,
         ReportsModule,
         ConsoleModule,

@@ -48,6 +48,17 @@ export class MetricsConfig {
   @IsString() token: string;
 }
 
+export class StatsConfig {
+  /** How often one scheduler instance rolls new attempts up into per-minute and per-hour figures. */
+  @IsInt() @Min(1000) @Max(3600000) rollupMs: number;
+  /** Attempts are rolled up once they started this long ago: a push still running by then has timed out. */
+  @IsInt() @Min(1000) @Max(3600000) settleMs: number;
+  /** How long per-minute figures are kept (charts by the minute reach this far back). */
+  @IsInt() @Min(1) @Max(366) minuteRetentionDays: number;
+  /** How long per-hour figures are kept (charts by the hour and by the day reach this far back). */
+  @IsInt() @Min(1) @Max(3660) hourRetentionDays: number;
+}
+
 export class LogConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level: string;
 }
@@ -260,6 +271,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => LogConfig) log: LogConfig;
   @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
   @ValidateNested() @Type(() => MetricsConfig) metrics: MetricsConfig;
+  @ValidateNested() @Type(() => StatsConfig) stats: StatsConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;

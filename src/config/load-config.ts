@@ -102,6 +102,9 @@ function crossChecks(config: AppConfig): string[] {
   }
   const { refreshMs, maxStaleMs } = config.restrictions.mirror;
   if (refreshMs >= maxStaleMs) problems.push('restrictions.mirror.refreshMs: must be less than restrictions.mirror.maxStaleMs');
+  // A push still running when its minute is rolled up would never be counted.
+  if (config.stats.settleMs <= config.delivery.timeoutMs) problems.push('stats.settleMs: must exceed delivery.timeoutMs');
+  if (config.stats.hourRetentionDays < config.stats.minuteRetentionDays) problems.push('stats.hourRetentionDays: must not be less than stats.minuteRetentionDays');
   return problems;
 }
 

@@ -9,6 +9,8 @@ export interface DeliverySnapshot {
   counts: Array<{ status: string; target: string; n: number }>;
   /** When the oldest delivery still pending or failed was created; null when there is none. */
   oldestWaitingSince: string | null;
+  /** The same per target; a target with nothing waiting is absent. */
+  oldestWaitingByTarget: Record<string, string>;
 }
 
 /**
@@ -69,8 +71,9 @@ export class DeliverySnapshots implements OnApplicationBootstrap, OnModuleDestro
 
   private count(): Promise<DeliverySnapshot> {
     this.counting ??= (async () => {
-      const [counts, since] = await Promise.all([this.repository.deliveryCounts(), this.repository.oldestWaitingSince()]);
-      const snapshot = { counts, oldestWaitingSince: since?.toISOString() ?? null };
+      const [counts, byTarget] = await Promise.all([this.repository.deliveryCounts(), this.repository.oldestWaitingByTarget()]);
+      const oldest = Object.values(byTarget).sort()[0] ?? null;
+      const snapshot = { counts, oldestWaitingSince: oldest, oldestWaitingByTarget: byTarget };
       this.local = { snapshot, at: Date.now() };
       return snapshot;
     })().finally(() => (this.counting = null));

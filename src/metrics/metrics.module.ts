@@ -11,6 +11,6 @@ import { MetricsRepository } from './metrics.repository';
 @Module({
   controllers: [MetricsController],
   providers: [MetricsRegistry, DeliveryMetrics, MetricsRepository, DeliverySnapshots, GatewayCollector],
-  exports: [MetricsRegistry, DeliveryMetrics],
+  exports: [MetricsRegistry, DeliveryMetrics, DeliverySnapshots],
 })
 export class MetricsModule {}

@@ -12,8 +12,11 @@ export class MetricsRepository {
     return this.dataSource.query(`SELECT status, target, count(*)::int AS n FROM deliveries GROUP BY status, target`);
   }
 
-  async oldestWaitingSince(): Promise<Date | null> {
-    const [row] = await this.dataSource.query(`SELECT min(created_at) AS at FROM deliveries WHERE status IN ('pending', 'failed')`);
-    return row?.at ? new Date(row.at) : null;
+  /** When each target's oldest delivery still pending or failed was created (targets with none are absent). */
+  async oldestWaitingByTarget(): Promise<Record<string, string>> {
+    const rows: Array<{ target: string; at: Date }> = await this.dataSource.query(
+      `SELECT target, min(created_at) AS at FROM deliveries WHERE status IN ('pending', 'failed') GROUP BY target`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.target, new Date(r.at).toISOString()]));
   }
 }
