@@ -45,7 +45,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const jwks = new JwksClient(config.gatewayUrl);
   const hung = new Set<ServerResponse>();
   const ctx: SandboxContext = { config, faults, jwks, now, hung };
-  const platform = new PlatformState(config.platform.keepBodies);
+  const listing = config.platform.listing;
+  const platform = new PlatformState(config.platform.keepBodies, listing && { order: listing.order, repeat: listing.repeat ?? 0, seed: listing.seed ?? 1 });
   const agencies = new Agencies(config.agencies);
   const reset = () => {
     platform.clear();
