@@ -98,6 +98,8 @@ describe('reconciliation', () => {
     });
     expect(seeded.status).toBe(200);
 
+    // Run numbers about to gain a digit: newest first must still mean by number, not by text.
+    await db.query(`SELECT setval(pg_get_serial_sequence('reconciliation_runs', 'seq'), 98)`);
     const report = await reconcile('credit-platform');
     expect(report.status).toBe('done');
     expect(report.error).toBeNull();
@@ -243,11 +245,14 @@ describe('reconciliation', () => {
     expect(again.counts).toMatchObject({ matched: 1, missingRemote: 0, staleRemote: 0, revokedLocally: 0, repaired: 0, awaitingFeedback: inForce, noFeedback: 0 });
 
     t.clock.advance(16 * DAY_MS);
+    // Item ids about to gain a digit: pages must still follow them in order.
+    await db.query(`SELECT setval(pg_get_serial_sequence('reconciliation_items', 'id'), 95)`);
     const late = await reconcile(sub.body.id);
     expect(late.status).toBe('done');
     expect(late.counts).toMatchObject({ matched: 1, awaitingFeedback: 0, noFeedback: inForce, undelivered: 0, missingRemote: 0 });
     const followUps = late.items.filter((i) => i.kind === 'noFeedback');
     expect(followUps).toHaveLength(inForce);
+    expect(followUps.map((i) => i.recordId)).toEqual([...followUps.map((i) => i.recordId)].sort());
     expect(followUps.every((i) => i.action === 'follow_up' && i.recordId !== answeredId)).toBe(true);
   });
 });

@@ -85,7 +85,8 @@ export class ReconciliationRepository {
   /** Newest first, keyset-paged on the start order (the unique index on seq). */
   list(beforeSeq: string | null, limit: number): Promise<RunRow[]> {
     return this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM reconciliation_runs WHERE seq < $1::bigint ORDER BY seq DESC LIMIT $2`,
+      // Qualified: the bare name would sort by the text output column `seq::text`, putting run 9 after run 10.
+      `SELECT ${RUN_COLUMNS} FROM reconciliation_runs WHERE seq < $1::bigint ORDER BY reconciliation_runs.seq DESC LIMIT $2`,
       [beforeSeq ?? '9223372036854775807', limit],
     );
   }
@@ -93,7 +94,7 @@ export class ReconciliationRepository {
   items(runId: string, afterId: string | null, limit: number): Promise<ItemRow[]> {
     return this.dataSource.query(
       `SELECT id::text, kind, record_id, local_version, remote_version, action FROM reconciliation_items
-        WHERE run_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
+        WHERE run_id = $1 AND id > $2::bigint ORDER BY reconciliation_items.id LIMIT $3`,
       [runId, afterId ?? '0', limit],
     );
   }
@@ -105,7 +106,8 @@ export class ReconciliationRepository {
   repairable(runId: string, afterId: string, limit: number): Promise<Array<{ id: string; record_id: string }>> {
     return this.dataSource.query(
       `SELECT id::text, record_id FROM reconciliation_items
-        WHERE run_id = $1 AND id > $2::bigint AND kind IN ('missingRemote', 'staleRemote', 'revokedLocally') ORDER BY id LIMIT $3`,
+        WHERE run_id = $1 AND id > $2::bigint AND kind IN ('missingRemote', 'staleRemote', 'revokedLocally')
+        ORDER BY reconciliation_items.id LIMIT $3`,
       [runId, afterId, limit],
     );
   }
