@@ -28,6 +28,7 @@ import { DELIVERIES_QUEUE } from '../src/queue/queue.constants';
 import { bullConnection, queuePrefix } from '../src/queue/redis-connection';
 import { generateSecret } from '../src/subscriptions/subscription.mapper';
 import { SweepService } from '../src/sweep/sweep.service';
+import { seedOverdueObligations } from './overdue-obligations';
 import { PrivatePostgres, startPostgres, startRedis } from './private-servers';
 
 const RECORDS = Number(process.argv[2] ?? 2000);
@@ -130,21 +131,7 @@ async function prepareDatabase(pg: PrivatePostgres, name: string, receiversPort:
   const ds = new DataSource({ type: 'postgres', url: pg.url(name), migrations: MIGRATIONS, migrationsTableName: 'migrations' });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  await ds.query(
-    `INSERT INTO enterprises (uscc, name, county, industry, org_code_valid, created_at, updated_at)
-     SELECT '91441600' || lpad(g::text, 10, '0'), '河源市基准水泥有限公司' || g, '441602', 'cement', true, now(), now()
-       FROM generate_series(1, $1) g`,
-    [RECORDS],
-  );
-  await ds.query(
-    `INSERT INTO obligations (uscc, dimension, department, county, basis, issued_on, capacity, external_ref, stage, deadline,
-                              initial_deadline, created_at, updated_at)
-     SELECT '91441600' || lpad(g::text, 10, '0'), 'energy', 'industry_it', '441602', '能耗标准', '2025-01-15',
-            '[{"equipment": "熟料生产线", "amount": 120, "unit": "万吨/年"}]', 'CHAOS-' || g, 'exit_ordered',
-            '2025-06-30', '2025-06-30', now(), now()
-       FROM generate_series(1, $1) g`,
-    [RECORDS],
-  );
+  await seedOverdueObligations(ds, RECORDS, 'CHAOS');
   const defaults = loadConfig({ env: {} }).subscriptions;
   const secrets: Record<string, string> = {};
   for (const a of AGENCIES) {

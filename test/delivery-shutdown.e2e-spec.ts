@@ -1,12 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { UrlGuard } from '../src/subscriptions/url-guard';
 import { startTestApp, TestApp } from './support/app';
 import { deliveriesTo, eventually, sanction, subscribe } from './support/delivery-fixtures';
 import { Receiver, startReceiver } from './support/receiver';
+import { workerProcesses } from './support/worker-process';
 
 const SETUP = { outbound: { allow: ['127.0.0.1'] }, dimensions: { energy: { noticeDays: 0, measures: ['land_supply'] } } };
 
@@ -19,23 +16,8 @@ describe('shutdown and DNS', () => {
 
   it('lets pushes in flight finish on SIGTERM and records them: each pushed once, marked delivered', async () => {
     const t = await startTestApp({ ...SETUP, runtime: { roles: ['api'] } });
-    const dir = mkdtempSync(join(tmpdir(), 'gateway-worker-'));
-    const overlay = join(dir, 'worker.yaml');
-    writeFileSync(
-      overlay,
-      [
-        // Short leases, so what the first worker leased but never started comes back soon for the second.
-        'delivery: { leaseMs: 5000, relayIntervalMs: 50, timeoutMs: 10000 }',
-        `redis: { keyPrefix: ${t.config.redis.keyPrefix}w }`,
-        "outbound: { allow: ['127.0.0.1'] }",
-        'log: { level: warn }',
-      ].join('\n'),
-    );
-    const startWorker = (): ChildProcess =>
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, GATEWAY_ROLES: 'worker', GATEWAY_CONFIG: overlay },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+    // Short leases, so what the first worker leased but never started comes back soon for the second.
+    const startWorker = workerProcesses(t, '{ leaseMs: 5000, relayIntervalMs: 50, timeoutMs: 10000 }');
     let worker = startWorker();
     try {
       rx.respond('/slow', [{ status: 200, delayMs: 1500 }]);
