@@ -12,8 +12,9 @@ export class DeliveryCompleteness1764191000000 implements MigrationInterface {
     // thousands at one instant), in record order: the index gives that order without sorting the backlog.
     await q.query(`DROP INDEX deliveries_target_due_idx`);
     await q.query(`CREATE INDEX deliveries_target_due_idx ON deliveries (target, next_attempt_at, record_id) WHERE status IN ('pending', 'failed')`);
-    // Enough pushes in flight that an agency leaving some unanswered until the push timeout still gets the rest.
-    await q.query(`ALTER TABLE subscriptions ALTER COLUMN max_concurrency SET DEFAULT 32`);
+    // Enough pushes in flight that an agency leaving some unanswered until the push timeout still gets the rest
+    // (the gateway sets both from subscriptions.default* on every insert; these keep other writers in line).
+    await q.query(`ALTER TABLE subscriptions ALTER COLUMN max_concurrency SET DEFAULT 32, ALTER COLUMN rate_per_second SET DEFAULT 100`);
   }
 
   async down(): Promise<void> {
