@@ -217,7 +217,7 @@ async function runScenario(
       );
     }
   }
-  const sweep = await app.get(SweepService).run(new Date('2025-07-02T08:00:00+08:00'), 'bench');
+  const sweep = await app.get(SweepService).run('bench');
   events.unshift(`${at()} s sweep done: ${sweep.sanctioned} records, ${sweep.deliveries} deliveries`);
 
   const count = async (): Promise<number | null> => {

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     });
     const app = await createApp(config, { clock: new SystemClock() });
     await app.init();
-    const counts = await app.get(SweepService).run(new Date('2025-07-02T08:00:00+08:00'), 'bench');
+    const counts = await app.get(SweepService).run('bench');
     const total = counts.deliveries - counts.sanctioned; // the platform's share goes through its own connector
     console.log(`outbox: ${counts.sanctioned} records, ${total} subscription deliveries`);
     const started = process.hrtime.bigint();

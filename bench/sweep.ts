@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     await app.init();
     const rssBefore = process.memoryUsage().rss;
     const started = process.hrtime.bigint();
-    const counts = await app.get(SweepService).run(new Date(AS_OF), 'bench');
+    const counts = await app.get(SweepService).run('bench');
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     await app.close();
     const plain = await plainInsertSelect(db, counts.deliveries);

@@ -7,6 +7,7 @@ import { OpsExtras1764190400000 } from './1764190400000-OpsExtras';
 import { Restrictions1764190500000 } from './1764190500000-Restrictions';
 import { PublicationIndexes1764190600000 } from './1764190600000-PublicationIndexes';
 import { Reconciliation1764190700000 } from './1764190700000-Reconciliation';
+import { LawfulSanctions1764190800000 } from './1764190800000-LawfulSanctions';
 import { DeliveryCompleteness1764191000000 } from './1764191000000-DeliveryCompleteness';
 
-export const MIGRATIONS = [Foundation1764190000000, Subscriptions1764190100000, Records1764190200000, Delivery1764190300000, OpsExtras1764190400000, Restrictions1764190500000, PublicationIndexes1764190600000, Reconciliation1764190700000, DeliveryCompleteness1764191000000];
+export const MIGRATIONS = [Foundation1764190000000, Subscriptions1764190100000, Records1764190200000, Delivery1764190300000, OpsExtras1764190400000, Restrictions1764190500000, PublicationIndexes1764190600000, Reconciliation1764190700000, LawfulSanctions1764190800000, DeliveryCompleteness1764191000000];

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { AgencyConfig } from './config';
-import { injectFaults, rawBody, sendError, SandboxContext } from './context';
+import { checkPush, injectFaults, sendError, SandboxContext } from './context';
 import { JwksUnavailable } from './jwks';
-import { checkWebhook } from './webhook-auth';
 
 export interface Receipt {
   webhookId: string;
@@ -93,7 +92,7 @@ async function receive(ctx: SandboxContext, agency: Agency, req: FastifyRequest,
   stats.requests++;
   const fault = await injectFaults(ctx, endpoint, reply);
   if (fault === 'answered') return reply;
-  const check = checkWebhook(agency.secrets, rawBody(req), req.headers, ctx.now(), ctx.config.webhookToleranceSeconds);
+  const check = await checkPush(ctx, agency.secrets, req);
   if (!check.ok) {
     stats.rejected++;
     return sendError(reply, check.status, check.message);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxConfig } from './config';
 import { Fault, FaultBoard } from './faults';
 import type { JwksClient } from './jwks';
+import { checkWebhook, WebhookCheck } from './webhook-auth';
 
 /** What every route module shares. */
 export interface SandboxContext {
@@ -10,8 +11,22 @@ export interface SandboxContext {
   faults: FaultBoard;
   jwks: JwksClient;
   now(): Date;
+  /** Reads the gateway's time again (a simulated gateway clock may have been moved); a no-op on a fixed clock. */
+  resync(): Promise<void>;
   /** Requests a timeout fault left unanswered, ended when the sandbox closes. */
   hung: Set<ServerResponse>;
+}
+
+/**
+ * Standard Webhooks verification of a push against the receiver's secrets. A timestamp outside the window may
+ * only mean the gateway's simulated clock moved since the last reading: the sandbox reads it again, once.
+ */
+export async function checkPush(ctx: SandboxContext, secrets: string[], request: FastifyRequest): Promise<WebhookCheck> {
+  const check = () => checkWebhook(secrets, rawBody(request), request.headers, ctx.now(), ctx.config.webhookToleranceSeconds);
+  const first = check();
+  if (first.ok || !first.message.startsWith('webhook-timestamp: too')) return first;
+  await ctx.resync();
+  return check();
 }
 
 export function rawBody(request: FastifyRequest): string {

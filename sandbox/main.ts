@@ -4,7 +4,8 @@ import { startSandbox } from './server';
 // `npm run sandbox`: the platform and agency stand-ins for local runs and demos, configured from config.yaml and the environment.
 async function main(): Promise<void> {
   const config = loadSandboxConfig(process.env);
-  const sandbox = await startSandbox({ ...config, logger: process.env.SANDBOX_LOG !== 'false' });
+  // Follows the gateway's clock, which a sandbox deployment usually simulates (GATEWAY_CLOCK=simulated).
+  const sandbox = await startSandbox({ ...config, followGatewayMs: 1000, logger: process.env.SANDBOX_LOG !== 'false' });
   console.log(`sandbox listening on ${sandbox.url} (platform base ${sandbox.platformUrl}, gateway ${config.gatewayUrl})`);
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

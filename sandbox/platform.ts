@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson, sha256Hex } from '../src/signing/canonical';
-import { injectFaults, rawBody, sendError, SandboxContext } from './context';
+import { checkPush, injectFaults, sendError, SandboxContext } from './context';
 import type { EndpointStats, Fault } from './faults';
 import { JwksUnavailable } from './jwks';
 import { ListingOrder, RECORD_ORDER, RecordStatus, RecordTable } from './record-table';
-import { checkWebhook } from './webhook-auth';
 
 const EVENTS = ['sanction.issued', 'sanction.amended', 'sanction.revoked'];
 const MAX_ITEMS = 10_000;
@@ -54,9 +53,9 @@ export function registerPlatform(app: FastifyInstance, ctx: SandboxContext, stat
   }
 }
 
-function authenticate(ctx: SandboxContext, req: FastifyRequest): string | null {
+async function authenticate(ctx: SandboxContext, req: FastifyRequest): Promise<string | null> {
   if (req.headers['x-client-id'] !== ctx.config.platform.clientId) return 'x-client-id: unknown client';
-  const check = checkWebhook([ctx.config.platform.secret], rawBody(req), req.headers, ctx.now(), ctx.config.webhookToleranceSeconds);
+  const check = await checkPush(ctx, [ctx.config.platform.secret], req);
   return check.ok ? null : check.message;
 }
 
@@ -65,7 +64,7 @@ async function batch(ctx: SandboxContext, state: PlatformState, req: FastifyRequ
   stats.requests++;
   const fault = await injectFaults(ctx, 'platform-batch', reply);
   if (fault === 'answered') return reply;
-  const denied = authenticate(ctx, req);
+  const denied = await authenticate(ctx, req);
   if (denied) return sendError(reply, 401, denied);
   const body = req.body as { source?: unknown; items?: unknown } | undefined;
   if (!body || typeof body.source !== 'string' || !body.source) return sendError(reply, 400, 'source: required string');
@@ -145,7 +144,7 @@ async function list(ctx: SandboxContext, state: PlatformState, req: FastifyReque
   stats.requests++;
   const fault = await injectFaults(ctx, 'platform-list', reply);
   if (fault === 'answered') return reply;
-  const denied = authenticate(ctx, req);
+  const denied = await authenticate(ctx, req);
   if (denied) return sendError(reply, 401, denied);
   const query = parsePageQuery(req.query as Record<string, string | undefined>);
   if (typeof query === 'string') return sendError(reply, 400, query);

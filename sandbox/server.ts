@@ -6,13 +6,19 @@ import { checkSandboxConfig, loadSandboxConfig, SandboxConfig } from './config';
 import { SandboxContext } from './context';
 import { registerControl } from './control';
 import { FaultBoard } from './faults';
+import { GatewayClock } from './gateway-clock';
 import { JwksClient } from './jwks';
 import { PlatformState, registerPlatform } from './platform';
 
 export interface SandboxOptions extends Partial<Omit<SandboxConfig, 'platform'>> {
   platform?: Partial<SandboxConfig['platform']>;
-  /** The sandbox's clock for webhook timestamps and receipts; pass the gateway's when a test fixes time. */
+  /**
+   * The sandbox's clock for webhook timestamps, receipts and feedback dates; pass the gateway's when a test
+   * fixes time. Without it the sandbox keeps the gateway's time as /health tells it (see GatewayClock).
+   */
   now?: () => Date;
+  /** With no `now`: how often to read the gateway's time (0: only when a push's timestamp looks off). */
+  followGatewayMs?: number;
   logger?: boolean;
 }
 
@@ -38,13 +44,22 @@ const BODY_LIMIT = 64 * 1024 * 1024;
  * is not read here (main.ts does that), so tests get the same sandbox wherever they run.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { now = () => new Date(), logger = false, platform: platformOptions, ...rest } = options;
+  const { now, followGatewayMs = 0, logger = false, platform: platformOptions, ...rest } = options;
   const base = loadSandboxConfig({});
   const config = checkSandboxConfig({ ...base, ...rest, platform: { ...base.platform, ...platformOptions } });
   const faults = new FaultBoard(config.faults);
   const jwks = new JwksClient(config.gatewayUrl);
   const hung = new Set<ServerResponse>();
-  const ctx: SandboxContext = { config, faults, jwks, now, hung };
+  const gatewayClock = now ? null : new GatewayClock(() => config.gatewayUrl);
+  if (gatewayClock && followGatewayMs > 0) gatewayClock.follow(followGatewayMs);
+  const ctx: SandboxContext = {
+    config,
+    faults,
+    jwks,
+    now: now ?? (() => gatewayClock!.now()),
+    resync: () => gatewayClock?.sync() ?? Promise.resolve(),
+    hung,
+  };
   const listing = config.platform.listing;
   const platform = new PlatformState(config.platform.keepBodies, listing && { order: listing.order, repeat: listing.repeat ?? 0, seed: listing.seed ?? 1 });
   const agencies = new Agencies(config.agencies);
@@ -87,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     reset,
     async close() {
+      gatewayClock?.stop();
       for (const res of hung) res.destroy();
       await app.close();
     },

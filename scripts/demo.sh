@@ -3,7 +3,8 @@
 # principals and Heyuan demo data, from a fresh clone. Makes sure PostgreSQL and Redis run, installs and
 # builds, creates and migrates the database, starts the sandbox and the gateway, creates API keys with the
 # CLI, loads scripts/demo/data.js over HTTP, subscribes the sandbox's agencies, runs a deadline sweep, then
-# keeps both in the foreground until Ctrl-C. Safe to run again: it reuses what exists.
+# keeps both in the foreground until Ctrl-C. Safe to run again: it reuses what exists; `--reset` drops the demo
+# database first, so the simulated clock starts again from GATEWAY_CLOCK_START.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,15 @@ export SANDBOX_URL="http://127.0.0.1:${SANDBOX_PORT}"
 export CREDIT_PLATFORM_URL="${SANDBOX_URL}/platform"
 export CREDIT_PLATFORM_CLIENT_ID="${CREDIT_PLATFORM_CLIENT_ID:-gateway-demo}"
 export CREDIT_PLATFORM_SECRET="${CREDIT_PLATFORM_SECRET:-whsec_$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')}"
-# Demo-only settings (no notice period), merged over config/default.yaml.
-export GATEWAY_CONFIG="${GATEWAY_CONFIG:-scripts/demo/gateway.yaml}"
+# A simulated clock (DESIGN section 3), so a whole case (notice, listing, repair, expiry) can be watched in minutes:
+# POST /v1/ops/clock moves it forward. It starts here on a fresh database and is kept in the database after that.
+export GATEWAY_CLOCK="${GATEWAY_CLOCK-simulated}"
+export GATEWAY_CLOCK_START="${GATEWAY_CLOCK_START:-2026-11-02T09:00:00+08:00}"
 # The sandbox listens on plain http on this machine.
 export OUTBOUND_HTTP_ALLOW="${OUTBOUND_HTTP_ALLOW:-127.0.0.1,localhost}"
+# Who started the script (npm, which execs it, or a shell): when it goes, the demo goes with it, even if its
+# signal never reached this script.
+STARTED_BY=$PPID
 KEYS_FILE=var/demo-keys.env
 GATEWAY_LOG=var/demo-gateway.log
 SANDBOX_LOG=var/demo-sandbox.log
@@ -46,11 +52,20 @@ ensure_services() {
   fi
 }
 
+RESET=false
+for arg in "$@"; do
+  case "$arg" in
+    --reset) RESET=true ;;
+    *) die "unknown option $arg (the one option is --reset: start again on a fresh demo database)" ;;
+  esac
+done
+
 prepare() {
   say "dependencies and build"
   node scripts/ensure-deps.js
   npm run build
   say "database"
+  if $RESET; then node scripts/create-database.js --drop; fi
   node scripts/create-database.js
   npm run migration:run
 }
@@ -125,6 +140,7 @@ PRINCIPALS=(
   "ECOLOGY_ENVIRONMENT_KEY|--role department --department ecology_environment --name demo-生态环境局"
   "MARKET_REGULATION_KEY|--role department --department market_regulation --name demo-市场监管局"
   "EMERGENCY_MANAGEMENT_KEY|--role department --department emergency_management --name demo-应急管理局"
+  "DEVELOPMENT_REFORM_KEY|--role department --department development_reform --name demo-发展和改革局"
   "LAND_SUPPLY_AGENCY_KEY|--role agency --domains land_supply --name demo-自然资源局"
 )
 
@@ -191,6 +207,13 @@ connect_sandbox() {
   node scripts/demo/connect.js
 }
 
+clock_line() {
+  curl -s --max-time 2 "${BASE_URL}/health" | node -e '
+    const c = JSON.parse(require("fs").readFileSync(0, "utf8")).details.clock;
+    process.stdout.write(`${c.mode}, now ${new Date(c.now).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai" })} (Asia/Shanghai)`);
+  ' 2>/dev/null || echo "see ${BASE_URL}/health"
+}
+
 show_where_to_look() {
   cat <<EOF
 
@@ -199,6 +222,9 @@ The gateway runs at ${BASE_URL}
   API docs (OpenAPI): ${BASE_URL}/docs
   health, metrics:    ${BASE_URL}/health  ${BASE_URL}/metrics
   signing keys:       ${BASE_URL}/.well-known/jwks.json
+  clock:              $(clock_line)
+                      move it forward: curl -X POST "\$GATEWAY_URL/v1/ops/clock" -H "Authorization: Bearer \$ADMIN_KEY" \\
+                        -H 'Content-Type: application/json' -d '{"now":"2026-11-13T09:00:00+08:00"}'
 The sandbox runs at ${SANDBOX_URL}
   platform holdings:  ${SANDBOX_URL}/control/platform/records
   an agency's inbox:  ${SANDBOX_URL}/control/agencies/natural-resources/received
@@ -223,6 +249,11 @@ main() {
   load_demo_data
   connect_sandbox
   show_where_to_look
+  while kill -0 "$GATEWAY_PID" 2>/dev/null; do
+    kill -0 "$STARTED_BY" 2>/dev/null || { echo "the process that started the demo has gone; stopping"; exit 143; }
+    # `wait` on a timer, not `sleep` alone, so that a signal is handled at once.
+    sleep 1 & wait $! || true
+  done
   local status=0
   wait "$GATEWAY_PID" || status=$?
   GATEWAY_PID=""

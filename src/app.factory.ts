@@ -9,7 +9,7 @@ import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
 import { refuseTextBodies, registerBulkContentTypes } from './common/http/content-types';
 import { setupConsole } from './console/console.setup';
-import { createRootLogger, registerAccessLog } from './common/logging/http-logging';
+import { createRootLogger, nestLoggerOver, registerAccessLog } from './common/logging/http-logging';
 
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -19,11 +19,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     genReqId: () => randomUUID(),
   });
   const logger = options.logger ?? createRootLogger(config.log);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { ...options, logger }), adapter, { bufferLogs: true });
+  // Until the application's own logger takes over, Nest writes through the same pino logger: JSON even when
+  // start-up fails half-way.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { ...options, logger }), adapter, {
+    bufferLogs: true,
+    logger: nestLoggerOver(logger),
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   // Fastify's own errors (body parsing, size limits) reach ErrorFilter through Nest's exception layer.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

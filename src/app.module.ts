@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoRoot } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
+import { ClockOpsModule } from './clock/clock-ops.module';
 import { Clock } from './common/clock';
 import { CoreModule } from './common/core.module';
 import { createRootLogger } from './common/logging/http-logging';
@@ -36,6 +37,8 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 export interface AppOptions {
   clock?: Clock;
   logger?: PinoRoot;
+  /** Whether Nest closes the application on SIGTERM itself (default); main.ts handles the signals instead. */
+  shutdownHooks?: boolean;
 }
 
 @Module({})
@@ -45,7 +48,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        CoreModule.forRoot(options.clock),
+        CoreModule.forRoot(config, options.clock),
         // Nest's logger over the root pino logger; no per-request middleware (see registerAccessLog).
         LoggerModule.forRoot({ pinoHttp: { logger: options.logger ?? createRootLogger(config.log) }, forRoutes: [] }),
         DatabaseModule,
@@ -63,6 +66,7 @@ export class AppModule {
         RestrictionsModule,
         SweepModule,
         HealthModule,
+        ClockOpsModule,
         QueueModule,
         AuditModule,
         MetricsModule,

@@ -4,6 +4,7 @@ import { CliModule } from './cli/cli.module';
 import { Command, principalCommands } from './cli/principal.commands';
 import { signingCommands, StandaloneCommand } from './cli/signing.commands';
 import { ConfigError, loadConfig } from './config/load-config';
+import { DependencyUnavailable, EXIT_UNAVAILABLE, waitForDependencies } from './common/dependencies';
 import { ApiError } from './common/http/api-error';
 
 const COMMANDS: Record<string, Command> = { ...principalCommands };
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (standalone) return standalone(config, positional, flags);
   if (!command) return 64;
+  await waitForDependencies(config, { redis: false });
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     await command(app, positional, flags);
@@ -37,6 +39,6 @@ main().then(
     if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
     else if (e instanceof ApiError) process.stderr.write(`error: ${e.message}\n`);
     else process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(e instanceof ConfigError ? 78 : 1);
+    process.exit(e instanceof ConfigError ? 78 : e instanceof DependencyUnavailable ? EXIT_UNAVAILABLE : 1);
   },
 );

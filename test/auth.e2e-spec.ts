@@ -9,6 +9,7 @@ describe('authentication and scope', () => {
     t = await startTestApp();
     admin = await t.key({ role: 'admin' });
     for (const n of [1, 2]) expect((await t.request('POST', '/v1/enterprises', { key: admin, body: enterprise(n) })).status).toBe(201);
+    expect((await t.request('POST', '/v1/enterprises', { key: admin, body: enterprise(3, { county: '441621' }) })).status).toBe(201);
   });
   afterAll(() => t.close());
 
@@ -77,13 +78,17 @@ describe('authentication and scope', () => {
 
   it('keeps a county-scoped department key to its counties', async () => {
     const scoped = await t.key({ role: 'department', department: 'industry_it', counties: ['441602'] });
-    const elsewhere = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(2), 'AUTH-CTY-1', { county: '441621' }) });
+    const elsewhere = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(3), 'AUTH-CTY-1', { county: '441621' }) });
     expect(elsewhere.status).toBe(403);
     expect(elsewhere.body.message).toContain('441621');
+    // Writing its own county into the body does not bring an enterprise registered elsewhere into the key's scope.
+    const claimed = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(3), 'AUTH-CTY-1B', { county: '441602' }) });
+    expect(claimed.status).toBe(422);
+    expect(claimed.body.details).toEqual([{ field: 'county', message: expect.stringContaining('441621') }]);
     const own = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(2), 'AUTH-CTY-2') });
     expect(own.status).toBe(201);
 
-    const outside = await t.request('POST', '/v1/obligations', { key: admin, body: obligation(uscc(2), 'AUTH-CTY-3', { county: '441621' }) });
+    const outside = await t.request('POST', '/v1/obligations', { key: admin, body: obligation(uscc(3), 'AUTH-CTY-3', { county: '441621' }) });
     const otherDept = await t.request('POST', '/v1/obligations', {
       key: admin,
       body: obligation(uscc(2), 'AUTH-CTY-4', { department: 'development_reform' }),

@@ -89,7 +89,7 @@ describe('bad input', () => {
         field: 'issuedOn',
       })),
       { path: '/v1/obligations', body: obligation(code, 'BAD-3', { deadline: '2025-09-31' }), status: 400, field: 'deadline' },
-      { path: '/v1/obligations', body: obligation(code, 'BAD-3', { issuedOn: '2025-06-02' }), status: 400, field: 'issuedOn' },
+      { path: '/v1/obligations', body: obligation(code, 'BAD-3', { issuedOn: '2025-06-02' }), status: 422, field: 'issuedOn' },
       { path: `/v1/obligations/${obligationId}/extension`, body: { requestedDeadline: '2025/12/01', reason: 'x' }, status: 400, field: 'requestedDeadline' },
       { path: `/v1/obligations/${obligationId}/rectified`, body: { verifiedOn: '' }, status: 400, field: 'verifiedOn' },
     ]));

@@ -254,15 +254,27 @@ function shanghai(iso: string): string {
   it('runs a sweep with an as-of time read in the jurisdiction zone', async () => {
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByTestId('sweeps').waitFor();
-    await page.getByTestId('as-of').fill('2025-06-02T08:30');
+    // The gateway's clock stands at 2025-06-01 12:00 in Asia/Shanghai: an earlier instant may be named.
+    await page.getByTestId('as-of').fill('2025-06-01T08:30');
     await page.getByRole('button', { name: 'Run now' }).click();
-    await page.getByRole('dialog').getByText('asOf 2025-06-02T08:30:00+08:00').waitFor();
+    await page.getByRole('dialog').getByText('asOf 2025-06-01T08:30:00+08:00').waitFor();
     await confirm();
     await page.getByText('Sweep finished:').waitFor();
     const [latest] = (await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items;
-    expect(new Date(latest.asOf).toISOString()).toBe('2025-06-02T00:30:00.000Z');
+    expect(new Date(latest.asOf).toISOString()).toBe('2025-06-01T00:30:00.000Z');
     await page.getByTestId('sweeps').getByText(shanghai(latest.asOf)).first().waitFor();
     await shot('sweeps');
+  });
+
+  it('previews a sweep at a later instant as a dry run, writing nothing', async () => {
+    const runs = (await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items.length;
+    await page.getByTestId('as-of').fill('2026-06-01T00:00');
+    await page.getByTestId('dry-run').check();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByText('Dry run, nothing written:').waitFor();
+    expect((await t.request('GET', '/v1/ops/sweeps', { key: admin.key })).body.items.length).toBe(runs);
+    await shot('sweep-preview');
+    await page.getByTestId('dry-run').uncheck();
   });
 
   it('lists who did what in the audit trail', async () => {
@@ -279,12 +291,22 @@ function shanghai(iso: string): string {
     await shot('audit');
   });
 
-  it('embeds the queue dashboard and closes it on sign-out', async () => {
+  it('embeds the queue dashboard, with its fonts from the gateway, and closes it on sign-out', async () => {
+    const hosts = new Set<string>();
+    const fonts: string[] = [];
+    page.on('request', (r) => hosts.add(new URL(r.url()).host));
+    page.on('response', (r) => {
+      if (r.url().includes('/ops/queues/fonts/')) fonts.push(`${r.status()} ${r.headers()['content-type']}`);
+    });
     await page.getByRole('link', { name: 'Queues' }).click();
     const frame = page.frameLocator('iframe.dashboard');
     await frame.getByText('deliveries', { exact: false }).first().waitFor({ timeout: 15_000 });
     await frame.getByText('Loading').first().waitFor({ state: 'hidden', timeout: 15_000 });
     await shot('queues');
+    // The page asks for nothing beyond the gateway (a government intranet reaches no font service).
+    expect([...hosts]).toEqual([new URL(t.baseUrl).host]);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(new Set(fonts)).toEqual(new Set(['200 font/woff2']));
     await signOut();
     expect(await page.evaluate("sessionStorage.getItem('console.key')")).toBeNull();
     const after = await page.evaluate("fetch('/ops/queues/api/queues').then((r) => r.status)");

@@ -80,7 +80,7 @@ describe('agency feedback', () => {
       [report({ domain: 'parking' }), 400, 'domain'],
       [report({ action: 'shrugged' }), 400, 'action'],
       [report({ occurredOn: '2025-02-30' }), 400, 'occurredOn'],
-      [report({ occurredOn: '2025-06-02' }), 400, 'occurredOn'],
+      [report({ occurredOn: '2025-06-02' }), 422, 'occurredOn'],
       [report({ action: 'other' }), 400, 'note'],
       [report({ note: '   ' }), 400, 'note'],
       [report({ color: 'red' }), 400, 'color'],

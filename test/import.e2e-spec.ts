@@ -85,6 +85,27 @@ describe('POST /v1/obligations:import', () => {
     expect((await t.request('GET', `/v1/enterprises/${uscc(30)}`, { key: admin })).status).toBe(404);
   });
 
+  it('takes each case\'s county from its enterprise, and changes a known register only as the keepers may, with history', async () => {
+    const ndjson = { 'content-type': 'application/x-ndjson' };
+    const eco = await t.principal({ role: 'department', department: 'ecology_environment', name: '生态环境局导入' });
+    const before = await counts();
+    const mismatch = [JSON.stringify(obligation(uscc(1), 'CM-1', { county: '441621' }))].join('\n');
+    const wrongCounty = await t.request('POST', '/v1/obligations:import', { key: dept, raw: mismatch, headers: ndjson });
+    expect(wrongCounty.status).toBe(400);
+    expect(wrongCounty.body.details).toEqual([{ line: 1, field: 'county', message: expect.stringContaining('(441602)') }]);
+    const environment = { dimension: 'environment', department: 'ecology_environment', deadline: '2025-09-30' };
+    const rename = JSON.stringify({ ...obligation(uscc(1), 'CM-2', environment), enterprise: { name: '河源市改名钢铁有限公司', industry: 'steel' } });
+    const refused = await t.request('POST', '/v1/obligations:import', { key: eco.key, raw: rename, headers: ndjson });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ line: 1, field: 'enterprise', message: expect.stringContaining('only an admin or the departments that keep the register') }]);
+    expect(await counts()).toEqual(before);
+
+    const keeper = JSON.stringify({ ...obligation(uscc(1), 'CM-3'), enterprise: { name: '河源市改名钢铁有限公司', industry: 'steel' } });
+    expect((await t.request('POST', '/v1/obligations:import', { key: dept, raw: keeper, headers: ndjson })).status).toBe(201);
+    const history = (await t.request('GET', `/v1/enterprises/${uscc(1)}/history`, { key: admin })).body.items;
+    expect(history[history.length - 1]).toMatchObject({ action: 'changed', before: { name: '河源市测试钢铁有限公司1' }, after: { name: '河源市改名钢铁有限公司' } });
+  });
+
   it('imports NDJSON with an inline enterprise and honours Idempotency-Key', async () => {
     const lines = [
       JSON.stringify({ ...obligation(uscc(40), 'ND-1'), enterprise: { name: '丁玻璃', industry: 'flat_glass' } }),

@@ -46,6 +46,7 @@ describe('GET /metrics', () => {
     for (const n of [401, 402, 403]) await exitOrdered(t, dept, n, '2025-05-20');
     await sweep(t, operator, '2025-05-21T08:00:00+08:00');
     expect((await sweep(t, operator, '2025-05-31T08:00:00+08:00')).sanctioned).toBe(3);
+    t.clock.set('2025-06-01T04:00:00Z');
     const db = t.app.get(DataSource);
     await db.query(`UPDATE deliveries SET status = 'delivered' WHERE target = 'credit-platform'`);
     await db.query(

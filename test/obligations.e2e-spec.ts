@@ -97,7 +97,7 @@ describe('obligations', () => {
     for (let i = 0; i < 5; i++) {
       // Two share an instant so the cursor's id tie-break is exercised.
       if (i !== 2) t.clock.advance(1000);
-      const res = await create(obligation(other, `OB-PAGE-${i}`, { county: '441621', dimension: i === 4 ? 'technology' : 'energy', deadline: '2025-12-31' }));
+      const res = await create(obligation(other, `OB-PAGE-${i}`, { county: '441621', dimension: i === 4 ? 'technology' : 'energy', deadline: '2025-09-30' }));
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }

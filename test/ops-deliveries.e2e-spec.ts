@@ -39,6 +39,7 @@ describe('operator delivery operations', () => {
     for (const n of [301, 302, 303]) await exitOrdered(t, dept, n, '2025-05-20');
     await sweep(t, operator.key, '2025-05-21T08:00:00+08:00');
     expect((await sweep(t, operator.key, '2025-05-31T08:00:00+08:00')).sanctioned).toBe(3);
+    t.clock.set(NOW);
     records = (await sql(`SELECT record_id FROM records ORDER BY record_id`)).map((r: { record_id: string }) => r.record_id);
     const label: Record<string, string> = { [subs.land]: 'land', [subs.tax]: 'tax', 'credit-platform': 'platform' };
     for (const d of await sql(`SELECT id, record_id, target FROM deliveries`)) ids[`${records.indexOf(d.record_id)}:${label[d.target]}`] = d.id;

@@ -111,7 +111,9 @@ describe('signed records, ledger and routing', () => {
     const lasting = await exitOrdered(t, dept, 203, '2025-06-01');
     await sweep(t, operator, '2025-06-02T08:00:00+08:00');
     await sweep(t, operator, '2025-06-12T08:00:00+08:00');
-    await t.request('POST', `/v1/obligations/${early.id}/exit-completed`, { key: dept, body: { completedOn: '2025-06-15', method: 'sealed' } });
+    t.clock.set('2025-06-20T04:00:00Z');
+    const exit = await t.request('POST', `/v1/obligations/${early.id}/exit-completed`, { key: dept, body: { completedOn: '2025-06-15', method: 'dismantled' } });
+    expect(exit.status).toBe(200);
     const db = t.app.get(DataSource);
     const statusOf = async (obligationId: string) =>
       (await db.query('SELECT status, revocation_reason FROM records WHERE obligation_id = $1', [obligationId]))[0];

@@ -22,14 +22,16 @@ describe('GET /v1/reports/summary', () => {
   let operator: string;
   let admin: string;
   let agency: string;
+  let industry: string;
+  let market: string;
 
   const summary = (query: string, key = operator) => t.request('GET', `/v1/reports/summary?${query}`, { key });
   const group = (body: { groups: Array<{ code: string }> }, code: string) => body.groups.find((g) => g.code === code);
 
   beforeAll(async () => {
     t = await startTestApp({ dimensions: { energy: { noticeDays: 0, repair: { minMonths: 0, maxMonths: 36 } } } }, '2025-06-11T04:00:00Z');
-    const industry = await t.key({ role: 'department', department: 'industry_it' });
-    const market = await t.key({ role: 'department', department: 'market_regulation' });
+    industry = await t.key({ role: 'department', department: 'industry_it' });
+    market = await t.key({ role: 'department', department: 'market_regulation' });
     operator = await t.key({ role: 'operator' });
     admin = await t.key({ role: 'admin' });
     agency = await t.key({ role: 'agency', domains: ['land_supply'] });
@@ -64,7 +66,11 @@ describe('GET /v1/reports/summary', () => {
     expect((await sweep(t, operator, '2025-06-11T08:00:00+08:00')).sanctioned).toBe(2);
 
     t.clock.set('2025-06-30T16:30:00Z'); // 2025-07-01 00:30 in Asia/Shanghai
-    await post(industry, d, 'exit-completed', { completedOn: '2025-06-15', method: 'sealed' });
+    await post(industry, d, 'exit-completed', {
+      completedOn: '2025-06-15',
+      method: 'sealed',
+      sealing: { waterCut: true, powerCut: true, powerUnitsRemoved: true, commitmentRef: '承诺书1', announcementUrl: 'https://gxj.heyuan.gov.cn/a/1', dismantleBy: '2025-12-31' },
+    });
     await post(industry, e, 'exit-completed', { completedOn: '2025-06-20', method: 'closed' });
 
     // Outcomes that would take a live target and hours of retries to reach.
@@ -94,6 +100,11 @@ describe('GET /v1/reports/summary', () => {
         { unit: 'MW', amount: 12.5 },
         { unit: '万吨/年', amount: 100 },
       ],
+      equipmentExited: [
+        { equipment: '1号转炉', line: null, unit: '万吨/年', amount: 40 },
+        { equipment: '450m³高炉', line: '一号线', unit: '万吨/年', amount: 60 },
+        { equipment: '自备电厂机组', line: null, unit: 'MW', amount: 12.5 },
+      ],
       records: { issued: 1, revoked: 1 },
       deliveries: { delivered: 1, dead: 0, pending: 1, cancelled: 0 },
     });
@@ -117,6 +128,11 @@ describe('GET /v1/reports/summary', () => {
       capacityExited: [
         { unit: 'MW', amount: 12.5 },
         { unit: '万吨/年', amount: 160 },
+      ],
+      equipmentExited: [
+        { equipment: '1号转炉', line: null, unit: '万吨/年', amount: 40 },
+        { equipment: '450m³高炉', line: '一号线', unit: '万吨/年', amount: 120 },
+        { equipment: '自备电厂机组', line: null, unit: 'MW', amount: 12.5 },
       ],
       records: { issued: 2, revoked: 1 },
       deliveries: { delivered: 1, dead: 1, pending: 1, cancelled: 0 },
@@ -189,6 +205,10 @@ describe('GET /v1/reports/summary', () => {
         { unit: 'MW', amount: 12.5 },
         { unit: '万吨/年', amount: 40 },
       ],
+      equipmentExited: [
+        { equipment: '1号转炉', line: null, unit: '万吨/年', amount: 40 },
+        { equipment: '自备电厂机组', line: null, unit: 'MW', amount: 12.5 },
+      ],
       records: { issued: 0, revoked: 0 },
       deliveries: NO_DELIVERIES,
     });
@@ -228,14 +248,46 @@ describe('GET /v1/reports/summary', () => {
     const rows: string[][] = parse(bytes.toString('utf8').slice(1));
     expect(rows[0]).toEqual([
       '县区代码', '县区', '限期整改（项）', '已整改（项）', '已责令退出（项）', '已告知（项）', '已列入惩戒（项）', '已退出（项）',
-      '退出产能（MW）', '退出产能（万吨/年）', '新增惩戒记录', '撤销惩戒记录', '已送达', '投递失败', '投递中', '已取消',
+      '退出产能（MW）', '退出产能（万吨/年）', '退出设备及生产线', '新增惩戒记录', '撤销惩戒记录', '已送达', '投递失败', '投递中', '已取消',
     ]);
     expect(rows).toHaveLength(1 + t.config.jurisdiction.counties.length + 1);
-    expect(rows.find((r) => r[0] === '441602')).toEqual(['441602', '源城区', '1', '0', '0', '0', '0', '2', '12.5', '100', '1', '1', '1', '0', '1', '0']);
-    expect(rows[rows.length - 1]).toEqual(['', '合计', '1', '1', '0', '0', '1', '3', '12.5', '160', '2', '1', '1', '1', '1', '0']);
+    const equipment = '1号转炉 40 万吨/年；450m³高炉（一号线） 60 万吨/年；自备电厂机组 12.5 MW';
+    expect(rows.find((r) => r[0] === '441602')).toEqual(['441602', '源城区', '1', '0', '0', '0', '0', '2', '12.5', '100', equipment, '1', '1', '1', '0', '1', '0']);
+    expect(rows[rows.length - 1].slice(0, 10)).toEqual(['', '合计', '1', '1', '0', '0', '1', '3', '12.5', '160']);
+    expect(rows[rows.length - 1].slice(11)).toEqual(['2', '1', '1', '1', '1', '0']);
   });
 
-  it('is for operators and admins only', async () => {
+  it('gives the counties\' year summary due 21 December: one row per county, capacity by equipment and line', async () => {
+    const res = await summary('preset=county_summary&year=2025');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ from: '2025-01-01', to: '2025-12-20', groupBy: 'county' });
+    expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(t.config.jurisdiction.counties.map((c) => c.code));
+    expect(group(res.body, '441621')).toMatchObject({ equipmentExited: [{ equipment: '450m³高炉', line: '一号线', unit: '万吨/年', amount: 60 }] });
+    const refused = await summary('preset=county_summary&groupBy=department');
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ field: 'groupBy' })]);
+    const csv = await fetch(`${t.baseUrl}/v1/reports/summary?preset=county_summary&year=2025&format=csv`, { headers: { authorization: `Bearer ${operator}` } });
+    const rows: string[][] = parse(Buffer.from(await csv.arrayBuffer()).toString('utf8').slice(1));
+    expect(rows).toHaveLength(1 + t.config.jurisdiction.counties.length + 1);
+    expect(rows.find((r) => r[0] === '441621')).toContain('450m³高炉（一号线） 60 万吨/年');
+  });
+
+  it('gives a department key its own department\'s figures only', async () => {
+    const own = await summary('preset=year&year=2025&groupBy=department', market);
+    expect(own.status).toBe(200);
+    expect(own.body.department).toBe('market_regulation');
+    expect(own.body.groups.map((g: { code: string }) => g.code)).toEqual(['market_regulation']);
+    expect(own.body.totals).toMatchObject({ obligations: { ...STAGES, rectified: 1 }, capacityExited: [], records: { issued: 0, revoked: 0 } });
+    const byCounty = await summary('preset=year&year=2025', industry);
+    expect(byCounty.body.totals).toMatchObject({ obligations: { ...STAGES, rectification: 1, sanctioned: 1, exited: 3 }, records: { issued: 2, revoked: 1 } });
+    expect(group(byCounty.body, '441621')).toMatchObject({ obligations: { ...STAGES, exited: 1 } });
+    const scoped = await t.key({ role: 'department', department: 'industry_it', counties: ['441625'] });
+    const county = await summary('preset=year&year=2025', scoped);
+    expect(county.body.groups.map((g: { code: string }) => g.code)).toEqual(['441625']);
+    expect(county.body.totals).toMatchObject({ obligations: { ...STAGES, sanctioned: 1 }, records: { issued: 1, revoked: 0 } });
+  });
+
+  it('is for operators, admins and departments', async () => {
     expect((await summary('preset=year', admin)).status).toBe(200);
     const forbidden = await summary('preset=year', agency);
     expect(forbidden.status).toBe(403);

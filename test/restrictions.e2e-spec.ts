@@ -37,6 +37,7 @@ describe('agency restriction queries', () => {
     const o = await exitOrdered(t, dept, 401, '2025-05-20');
     await exitOrdered(t, dept, 402, '2025-05-20');
     expect((await sweep(t, operator, '2025-05-21T08:00:00+08:00')).sanctioned).toBe(2);
+    t.clock.set('2025-06-01T04:00:00Z');
     code = o.uscc;
     other = uscc(402);
     [{ record_id: recordId, listed_on: listedOn }] = await db.query(

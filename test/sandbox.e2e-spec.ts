@@ -17,6 +17,8 @@ interface Gateway {
   jwks: { keys: JWK[] };
   jwksFetches: number;
   feedback: { authorization?: string; body: any }[];
+  /** What /health says the gateway's clock reads; null: the system time, as on a gateway without a simulated clock. */
+  clockNow: string | null;
   server: Server;
 }
 
@@ -39,13 +41,17 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 async function startGateway(): Promise<Gateway> {
-  const g = { jwks: { keys: [] as JWK[] }, jwksFetches: 0, feedback: [] as Gateway['feedback'] } as Gateway;
+  const g = { jwks: { keys: [] as JWK[] }, jwksFetches: 0, feedback: [] as Gateway['feedback'], clockNow: null } as Gateway;
   g.server = createServer(async (req, res) => {
     const text = await readBody(req);
     res.setHeader('content-type', 'application/json');
     if (req.url === '/.well-known/jwks.json') {
       g.jwksFetches++;
       return res.end(JSON.stringify(g.jwks));
+    }
+    if (req.url === '/health') {
+      const clock = g.clockNow ? { mode: 'simulated', now: g.clockNow } : { mode: 'system', now: new Date().toISOString() };
+      return res.end(JSON.stringify({ status: 'ok', details: { clock: { status: 'up', ...clock } } }));
     }
     if (req.method === 'POST' && req.url === '/v1/feedback') {
       g.feedback.push({ authorization: req.headers.authorization, body: JSON.parse(text) });
@@ -292,6 +298,29 @@ describe('agency receivers', () => {
     expect(sent.map((f) => f.body.recordId).sort()).toEqual(['R-103', 'R-104']);
     expect(sent[0].body).toMatchObject({ domain: 'funding_support', action: 'restriction_applied', occurredOn: '2025-06-02', note: 'loan frozen' });
     expect((await call('POST', '/control/agencies/finance/feedback', {})).status).toBe(400);
+  });
+});
+
+describe('a gateway on a simulated clock', () => {
+  afterEach(() => {
+    gateway.clockNow = null;
+  });
+
+  it('judges push timestamps and dates feedback by the gateway\'s time, read again when a push looks off', async () => {
+    const simulated = new Date('2030-01-01T04:00:00Z');
+    gateway.clockNow = simulated.toISOString();
+    const body = await item(record('R-501'));
+    const raw = JSON.stringify(body);
+    const accepted = await push('finance', body, signed(AGENCY_SECRET, raw, simulated));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ received: true, verified: true });
+    // The system clock is years away from the gateway's now: a push stamped with it is refused.
+    const stale = await push('finance', await item(record('R-502')), signed(AGENCY_SECRET, JSON.stringify(await item(record('R-502')))));
+    expect(stale.status).toBe(401);
+    expect(stale.body.message).toContain('webhook-timestamp');
+    const before = gateway.feedback.length;
+    await call('POST', '/control/agencies/finance/feedback', { apiKey: 'agency-key', recordId: 'R-501' });
+    expect(gateway.feedback.slice(before).map((f) => f.body.occurredOn)).toEqual(['2030-01-01']);
   });
 });
 

@@ -83,20 +83,20 @@ describe('stage changes', () => {
     expect(res.body.message).toContain('quality');
   });
 
-  it('refuses an exit deadline before the decision, and event dates in the future, with 400', async () => {
+  it('refuses an exit deadline before the decision and dates before the order with 400, and dates after today with 422', async () => {
     const id = await open();
     const early = await post(id, 'exit-order', { exitDeadline: '2025-04-30', decidedOn: '2025-05-01' });
     expect(early.status).toBe(400);
     expect(early.body.details).toEqual([expect.objectContaining({ field: 'exitDeadline' })]);
     // The clock stands at 2025-06-01 12:00 in Asia/Shanghai.
-    const future = [
-      ['rectified', 'verifiedOn', { verifiedOn: '2025-06-02' }],
-      ['exit-order', 'decidedOn', { exitDeadline: '2025-12-31', decidedOn: '2025-06-02' }],
-      ['rectified', 'verifiedOn', { verifiedOn: '2025-03-30' }],
+    const refused = [
+      ['rectified', 'verifiedOn', { verifiedOn: '2025-06-02' }, 422],
+      ['exit-order', 'decidedOn', { exitDeadline: '2025-12-31', decidedOn: '2025-06-02' }, 422],
+      ['rectified', 'verifiedOn', { verifiedOn: '2025-03-30' }, 400],
     ] as const;
-    for (const [action, field, body] of future) {
+    for (const [action, field, body, status] of refused) {
       const res = await post(id, action, body);
-      expect(res.status).toBe(400);
+      expect([field, res.status]).toEqual([field, status]);
       expect(res.body.details).toEqual([expect.objectContaining({ field })]);
     }
     const read = await t.request('GET', `/v1/obligations/${id}`, { key: industry });
@@ -105,8 +105,8 @@ describe('stage changes', () => {
 
     const ordered = await open();
     expect((await post(ordered, 'exit-order', { exitDeadline: '2025-12-31', decidedOn: '2025-05-01' })).status).toBe(200);
-    const completed = await post(ordered, 'exit-completed', { completedOn: '2025-06-02', method: 'sealed' });
-    expect(completed.status).toBe(400);
+    const completed = await post(ordered, 'exit-completed', { completedOn: '2025-06-02', method: 'dismantled' });
+    expect(completed.status).toBe(422);
     expect(completed.body.details).toEqual([expect.objectContaining({ field: 'completedOn' })]);
   });
 

@@ -24,7 +24,8 @@ describe('two gateway instances sweeping at once', () => {
     const dept = await t.key({ role: 'department', department: 'industry_it' });
     const operator = await t.key({ role: 'operator' });
     for (let n = 0; n < 40; n++) await exitOrdered(t, dept, 300 + n, '2025-05-20');
-    const body = JSON.stringify({ asOf: '2025-05-21T08:00:00+08:00' });
+    t.clock.set('2025-05-21T08:00:00+08:00');
+    const body = JSON.stringify({});
     const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
     const answers = await Promise.all(
       [t.baseUrl, secondUrl, t.baseUrl, secondUrl].map((base) => fetch(`${base}/v1/ops/sweeps`, { method: 'POST', headers, body }).then((r) => r.json() as Promise<{ sanctioned: number; notified: number }>)),

@@ -51,11 +51,12 @@ describe('deadline sweep', () => {
     expect(after.body).toMatchObject({ stage: 'rectification', rectificationOverdueOn: '2025-07-16' });
   });
 
-  it('returns an upheld objection to exit_ordered for good and issues after a rejected one', async () => {
-    t.clock.set('2025-06-12T04:00:00Z');
+  it('returns an upheld objection to exit_ordered without a second notice for that deadline, and issues after a rejected one', async () => {
+    t.clock.set('2025-06-04T04:00:00Z');
     const upheld = await exitOrdered(t, dept, 104, '2025-06-05');
     const rejected = await exitOrdered(t, dept, 105, '2025-06-05');
     await sweep(t, operator, '2025-06-06T08:00:00+08:00');
+    t.clock.set('2025-06-08T04:00:00Z');
     const up = await t.request('POST', `/v1/obligations/${upheld.id}/objection`, {
       key: dept,
       body: { raisedOn: '2025-06-08', decision: 'upheld', reason: '已于期限前停产，证据充分' },

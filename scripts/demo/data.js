@@ -24,6 +24,7 @@ const enterprises = {
   huayue: { uscc: uscc('441600', 'MA4X2B9N'), name: '河源市华粤平板玻璃有限公司', county: 'GXQ', industry: 'flat_glass' },
   mingguang: { uscc: uscc('441600', 'MA52C6T8'), name: '河源江东新区明光玻璃有限公司', county: 'JDXQ', industry: 'flat_glass' },
   donghui: { uscc: uscc('441625', 'MA4ULP7D'), name: '东源县东辉浮法玻璃有限公司', county: '441625', industry: 'flat_glass' },
+  dongjiangPower: { uscc: uscc('441621', 'MA51D4H2'), name: '紫金县东江火力发电有限公司', county: '441621', industry: 'coal_power' },
 };
 
 const GUIDANCE = '《关于利用综合标准依法依规推动落后产能退出的指导意见》（工信部联产业〔2017〕30号）';
@@ -48,7 +49,10 @@ const obligations = [
     ],
     externalRef: '河工信节〔2024〕17号',
     steps: [
-      { action: 'extension', body: { requestedDeadline: '2024-12-15', reason: '企业申请延期：高炉节能改造设备到货延迟' } },
+      {
+        action: 'extension',
+        body: { requestedDeadline: '2024-12-15', reason: '企业申请延期：高炉节能改造设备到货延迟', appliedOn: '2024-09-02' },
+      },
       { action: 'exit-order', body: { exitDeadline: '2025-06-30', decidedOn: '2025-01-10', approvedBy: '河源市人民政府' } },
     ],
   },
@@ -121,7 +125,8 @@ const obligations = [
     steps: [{ action: 'exit-completed', body: { completedOn: '2025-03-20', method: 'dismantled', verifiedOn: '2025-03-28' } }],
   },
   {
-    // Environment: rectification failed, exit ordered, main equipment sealed before the exit deadline.
+    // Environment: rectification failed, exit ordered, main equipment sealed before the exit deadline; the time
+    // limit for dismantling has passed unreported, so the sweep flags it for the department.
     enterprise: 'xinghe',
     dimension: 'environment',
     department: 'ecology_environment',
@@ -132,7 +137,22 @@ const obligations = [
     externalRef: '河环限改〔2024〕27号',
     steps: [
       { action: 'exit-order', body: { exitDeadline: '2025-07-31', decidedOn: '2025-01-15', approvedBy: '河源市人民政府' } },
-      { action: 'exit-completed', body: { completedOn: '2025-07-20', method: 'sealed', verifiedOn: '2025-07-25' } },
+      {
+        action: 'exit-completed',
+        body: {
+          completedOn: '2025-07-20',
+          method: 'sealed',
+          verifiedOn: '2025-07-25',
+          sealing: {
+            waterCut: true,
+            powerCut: true,
+            powerUnitsRemoved: true,
+            commitmentRef: '和平县兴和建材有限公司不再恢复生产承诺书（2025年7月）',
+            announcementUrl: 'https://www.heping.gov.cn/gkmlpt/content/2025/07/xinghe-sealing.html',
+            dismantleBy: '2026-07-20',
+          },
+        },
+      },
     ],
   },
   {
@@ -174,6 +194,19 @@ const obligations = [
     externalRef: '河工信产〔2026〕5号',
     stage: 'exit_ordered',
     deadline: '2027-06-30',
+  },
+  {
+    // Coal power: a unit listed for closure in the year with a fixed closure date, closed by law (red list).
+    enterprise: 'dongjiangPower',
+    dimension: 'energy',
+    department: 'development_reform',
+    basis: basis('《关于进一步做好煤电行业淘汰落后产能的通知》', '广东省2026年煤电机组关停计划'),
+    issuedOn: '2026-01-15',
+    capacity: [{ equipment: '2×135MW燃煤机组', line: '一期', amount: 270, unit: 'MW' }],
+    externalRef: '河发改能源〔2026〕6号',
+    stage: 'exit_ordered',
+    deadline: '2026-06-30',
+    steps: [{ action: 'exit-completed', body: { completedOn: '2026-06-28', method: 'closed', verifiedOn: '2026-06-30' } }],
   },
   {
     enterprise: 'dongjiang',

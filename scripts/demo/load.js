@@ -12,6 +12,7 @@ const departmentKeys = {
   ecology_environment: process.env.ECOLOGY_ENVIRONMENT_KEY,
   market_regulation: process.env.MARKET_REGULATION_KEY,
   emergency_management: process.env.EMERGENCY_MANAGEMENT_KEY,
+  development_reform: process.env.DEVELOPMENT_REFORM_KEY,
 };
 // The industry bureau keeps the register of the focus industries' enterprises.
 const registrarKey = departmentKeys.industry_it;
@@ -81,8 +82,11 @@ async function openObligation(item, key) {
   throw fail(`POST /v1/obligations ${item.body.externalRef}`, res);
 }
 
-function today(timeZone = 'Asia/Shanghai') {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+/** Today by the gateway's clock (simulated in the demo), in the jurisdiction's zone. */
+async function today(timeZone = 'Asia/Shanghai') {
+  const health = await fetch(`${baseUrl}/health`).then((r) => r.json());
+  const now = new Date(health.details.clock.now);
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 async function main() {
@@ -113,7 +117,7 @@ async function main() {
     rows.push({ o: obligation, enterprise: item.enterprise });
   }
 
-  const now = today();
+  const now = await today();
   console.log(
     `enterprises: ${counts.enterprisesCreated} created, ${counts.enterprisesUpdated} already registered; ` +
       `obligations: ${counts.obligationsCreated} created, ${counts.obligationsExisting} already open; ` +

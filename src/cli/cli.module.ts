@@ -12,7 +12,7 @@ export class CliModule {
   static forRoot(config: AppConfig) {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(), DatabaseModule, PrincipalsModule, SigningModule],
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(config), DatabaseModule, PrincipalsModule, SigningModule],
     };
   }
 }

@@ -1,16 +1,19 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock';
+import { ClockModule } from '../clock/clock.module';
+import type { AppConfig } from '../config/config.schema';
+import type { Clock } from './clock';
 import { Jurisdiction } from './jurisdiction';
 
 /** The clock and the jurisdiction, shared by every feature. Tests pass their own clock. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(clock: Clock = new SystemClock()): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: Clock, useValue: clock }, Jurisdiction],
-      exports: [Clock, Jurisdiction],
+      imports: [ClockModule.forRoot(config, clock)],
+      providers: [Jurisdiction],
+      exports: [Jurisdiction, ClockModule],
     };
   }
 }

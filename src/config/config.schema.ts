@@ -23,7 +23,14 @@ export class HttpConfig {
   @IsInt() @Min(1024) bodyLimitBytes: number;
   @IsInt() @Min(1024) importBodyLimitBytes: number;
   @IsInt() @Min(1) importMaxRows: number;
+  /** Longest line (CSV record or NDJSON line) an import accepts, in characters; a longer one is refused with its line number. */
+  @IsInt() @Min(256) @Max(16777216) importMaxLineChars: number;
   @IsBoolean() docs: boolean;
+}
+
+export class StartupConfig {
+  /** How long a starting process (gateway, CLI, migrations) waits for PostgreSQL and Redis before it gives up (exit 69). */
+  @IsInt() @Min(0) @Max(600000) dependencyTimeoutMs: number;
 }
 
 export class LogConfig {
@@ -48,6 +55,26 @@ export class AuthConfig {
 export class SchedulerConfig {
   @IsBoolean() enabled: boolean;
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression' }) sweepCron: string;
+}
+
+export class ClockConfig {
+  /** `simulated` only when GATEWAY_CLOCK=simulated (sandboxes, training, black-box tests); `system` otherwise. */
+  @IsIn(['system', 'simulated']) mode: 'system' | 'simulated';
+  /** The first simulated instant (ISO 8601 with offset), used only while no simulated time is stored yet; empty: now. */
+  @Matches(/^$|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'must be empty or an ISO 8601 instant with its offset, e.g. 2026-01-05T09:00:00+08:00',
+  })
+  start: string;
+  /** How often each instance reads the stored simulated time, so that a move made on one reaches every other. */
+  @IsInt() @Min(50) @Max(60000) refreshMs: number;
+}
+
+export class EnterprisesConfig {
+  /**
+   * Departments whose keys may change an enterprise's registered name, county or industry once it is known.
+   * Any department may register a new enterprise or repeat what is stored; admins may always change it.
+   */
+  @IsArray() @IsString({ each: true }) masterDataDepartments: string[];
 }
 
 export class SigningConfig {
@@ -212,10 +239,13 @@ export class RuntimeConfig {
 export class AppConfig {
   @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
   @ValidateNested() @Type(() => LogConfig) log: LogConfig;
+  @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;
   @ValidateNested() @Type(() => SchedulerConfig) scheduler: SchedulerConfig;
+  @ValidateNested() @Type(() => ClockConfig) clock: ClockConfig;
+  @ValidateNested() @Type(() => EnterprisesConfig) enterprises: EnterprisesConfig;
   @ValidateNested() @Type(() => SigningConfig) signing: SigningConfig;
   @ValidateNested() @Type(() => CreditPlatformConfig) creditPlatform: CreditPlatformConfig;
   @ValidateNested() @Type(() => OutboundConfig) outbound: OutboundConfig;

@@ -41,6 +41,7 @@ const ENV_KEYS: Record<string, string> = {
   OUTBOUND_HTTP_ALLOW: 'outbound.allow',
   LOG_LEVEL: 'log.level',
   GATEWAY_ROLES: 'runtime.roles',
+  GATEWAY_CLOCK_START: 'clock.start',
 };
 
 export interface LoadConfigOptions {
@@ -57,6 +58,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   // GATEWAY_CONFIG names one more YAML file (absolute, or relative to the working directory) for a deployment's own values.
   if (env.GATEWAY_CONFIG) merged = deepMerge(merged, readYaml(resolve(env.GATEWAY_CONFIG)));
   merged = deepMerge(merged, fromEnv(env));
+  // GATEWAY_CLOCK alone decides whether time is simulated (DESIGN section 3): no file can switch a deployment
+  // onto a clock that an admin may move.
+  merged = deepMerge(merged, { clock: { mode: clockMode(env.GATEWAY_CLOCK) } });
   if (options.overrides) merged = deepMerge(merged, options.overrides);
   return validateConfig(merged);
 }
@@ -80,6 +84,10 @@ function crossChecks(config: AppConfig): string[] {
   const departments = new Set(config.jurisdiction.departments.map((d) => d.code));
   const counties = config.jurisdiction.counties.map((c) => c.code);
   if (new Set(counties).size !== counties.length) problems.push('jurisdiction.counties: codes must be unique');
+  for (const d of config.enterprises.masterDataDepartments) {
+    if (!departments.has(d)) problems.push(`enterprises.masterDataDepartments: unknown department "${d}"`);
+  }
+  if (config.clock.start && Number.isNaN(Date.parse(config.clock.start))) problems.push('clock.start: not a real instant');
   for (const [dimension, rule] of Object.entries(config.dimensions)) {
     for (const d of rule.departments) {
       if (!departments.has(d)) problems.push(`dimensions.${dimension}.departments: unknown department "${d}"`);
@@ -122,6 +130,12 @@ function fromEnv(env: Env): Plain {
     setPath(out, key, coerce(key, raw));
   }
   return out;
+}
+
+function clockMode(raw: string | undefined): 'system' | 'simulated' {
+  if (raw === undefined || raw === '' || raw === 'system') return 'system';
+  if (raw === 'simulated') return 'simulated';
+  throw new ConfigError([`GATEWAY_CLOCK: must be "simulated" or unset (got "${raw.slice(0, 40)}")`]);
 }
 
 function coerce(key: string, raw: string): unknown {

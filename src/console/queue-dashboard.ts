@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildBody } from '../common/http/api-error';
 import { DELIVERIES_QUEUE, OPS_QUEUE } from '../queue/queue.constants';
 import { ConsoleSessions, DASHBOARD_PATH, readCookie, SESSION_COOKIE } from './console-sessions';
+import { serveDashboardFonts } from './dashboard-fonts';
 
 /**
  * The BullMQ dashboard, read-only: retrying or removing a queue job there would change work behind the
@@ -32,6 +33,7 @@ export async function registerQueueDashboard(app: NestFastifyApplication, fastif
           .send(buildBody(401, 'sign in at /console to open the queue dashboard', undefined, 'UNAUTHENTICATED'));
       }
     });
+    serveDashboardFonts(scope, DASHBOARD_PATH);
     await scope.register(board.registerPlugin(), { prefix: DASHBOARD_PATH });
   });
 }

@@ -7,7 +7,9 @@ import { dataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+      // The process checked PostgreSQL before starting (waitForDependencies): a connection that fails now is an
+      // error to report, not one to retry for half a minute.
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true, retryAttempts: 0 }),
     }),
   ],
 })

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnterpriseEntity } from './enterprise.entity';
+import { EnterpriseEntity, EnterpriseEventEntity } from './enterprise.entity';
 import { EnterprisesController } from './enterprises.controller';
 import { EnterprisesRepository } from './enterprises.repository';
 import { EnterprisesService } from './enterprises.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EnterpriseEntity])],
+  imports: [TypeOrmModule.forFeature([EnterpriseEntity, EnterpriseEventEntity])],
   controllers: [EnterprisesController],
   providers: [EnterprisesRepository, EnterprisesService],
   exports: [EnterprisesRepository, EnterprisesService],

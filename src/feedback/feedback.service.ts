@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { ApiError, ValidationFailed } from '../common/http/api-error';
+import { ApiError } from '../common/http/api-error';
 import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
 import { isUuid } from '../common/ids';
 import { Jurisdiction } from '../common/jurisdiction';
@@ -20,7 +20,9 @@ export class FeedbackService {
   /** Idempotent on (agency, record, domain, action, occurredOn): a repeat answers the stored entry, unchanged. */
   async submit(dto: SubmitFeedbackDto, principal: Principal): Promise<{ entry: FeedbackDto; created: boolean }> {
     if (dto.occurredOn > this.jurisdiction.today()) {
-      throw new ValidationFailed([{ field: 'occurredOn', message: `must not be after today (${this.jurisdiction.today()})` }]);
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'RULE_VIOLATION', `occurredOn: must not be after today (${this.jurisdiction.today()})`, [
+        { field: 'occurredOn', message: `must not be after today (${this.jurisdiction.today()})` },
+      ]);
     }
     const record = await this.feedback.recordScope(dto.recordId);
     if (!record) throw recordNotFound(dto.recordId);

@@ -2,6 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
+import { clockState } from '../clock/clock.dto';
+import { Clock } from '../common/clock';
 import { Public } from '../principals/auth.decorators';
 import { REDIS } from '../redis/redis.module';
 
@@ -13,14 +15,19 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly clock: Clock,
   ) {}
 
-  /** PostgreSQL and Redis reachability; 503 when either is down. */
+  /** PostgreSQL and Redis reachability (503 when either is down), and the clock's mode and time. */
   @Get()
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 2000 }), () => this.pingRedis()]);
+    return this.health.check([
+      () => this.db.pingCheck('postgres', { timeout: 2000 }),
+      () => this.pingRedis(),
+      () => this.indicators.check('clock').up({ ...clockState(this.clock) }),
+    ]);
   }
 
   private async pingRedis() {

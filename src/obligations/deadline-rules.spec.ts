@@ -44,4 +44,27 @@ describe('deadline rules from the default config', () => {
     expect(rules.repairWindow('energy', '2024-01-31')).toEqual({ minimumEndsOn: '2024-04-30', publicationEndsOn: '2027-01-31' });
     expect(rules.repairWindow('safety', '2024-02-29').minimumEndsOn).toBe('2025-02-28');
   });
+
+  it('takes an extension applied for on the deadline day and refuses one applied for the day after', () => {
+    expect(() => rules.checkApplication('2025-07-31', '2025-07-31')).not.toThrow();
+    expect(() => rules.checkApplication('2025-08-01', '2025-07-31')).toThrow(/on or before the deadline it extends \(2025-07-31\)/);
+  });
+
+  it('takes an objection from the day notice was given to the day before the record may be issued', () => {
+    // Notice given 2024-12-25, ten days: the record may be issued on 2025-01-04.
+    expect(() => rules.checkObjection('energy', '2024-12-25', '2024-12-25')).not.toThrow();
+    expect(() => rules.checkObjection('energy', '2024-12-25', '2025-01-03')).not.toThrow();
+    expect(() => rules.checkObjection('energy', '2024-12-25', '2025-01-04')).toThrow(/ended on 2025-01-03/);
+    expect(() => rules.checkObjection('energy', '2024-12-25', '2024-12-24')).toThrow(/before the notice was given/);
+  });
+
+  it('names every broken rule at once with 422', () => {
+    const e = new RuleViolation([
+      { field: 'issuedOn', message: 'must not be after today (2025-06-01)' },
+      { field: 'deadline', message: 'too late' },
+    ]);
+    expect(e.getStatus()).toBe(422);
+    expect(e.message).toBe('issuedOn: must not be after today (2025-06-01); deadline: too late');
+    expect(e.details).toHaveLength(2);
+  });
 });

@@ -1,12 +1,16 @@
 import { HttpStatus } from '@nestjs/common';
 import { addDays, addMonths, CivilDate } from '../common/calendar';
 import type { Dimension } from '../common/domain';
-import { ApiError } from '../common/http/api-error';
+import { ApiError, FieldProblem } from '../common/http/api-error';
 import type { DimensionRule, DimensionsConfig } from '../config/config.schema';
 
+/** A configured rule broken (422), naming each field: one problem, or several found together. */
 export class RuleViolation extends ApiError {
-  constructor(field: string, message: string) {
-    super(HttpStatus.UNPROCESSABLE_ENTITY, 'RULE_VIOLATION', `${field}: ${message}`, [{ field, message }]);
+  constructor(field: string, message: string);
+  constructor(problems: FieldProblem[]);
+  constructor(fieldOrProblems: string | FieldProblem[], message?: string) {
+    const problems = typeof fieldOrProblems === 'string' ? [{ field: fieldOrProblems, message: message! }] : fieldOrProblems;
+    super(HttpStatus.UNPROCESSABLE_ENTITY, 'RULE_VIOLATION', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
   }
 }
 
@@ -40,6 +44,25 @@ export class DeadlineRules {
     const limit = addMonths(o.deadline, ext.maxMonths);
     if (requested > limit) {
       throw new RuleViolation('requestedDeadline', `may be at most ${ext.maxMonths} month(s) past the original deadline, i.e. ${limit}`);
+    }
+  }
+
+  /** An extension is applied for on or before the deadline it extends (DESIGN section 3). */
+  checkApplication(appliedOn: CivilDate, deadline: CivilDate): void {
+    if (appliedOn > deadline) {
+      throw new RuleViolation('appliedOn', `an extension must be applied for on or before the deadline it extends (${deadline})`);
+    }
+  }
+
+  /**
+   * An objection (异议) answers a notice within its period: from the day the notice was given to the last day
+   * before the record may be issued. With no notice period there is no time to object.
+   */
+  checkObjection(dimension: Dimension, notifiedOn: CivilDate, raisedOn: CivilDate): void {
+    if (raisedOn < notifiedOn) throw new RuleViolation('raisedOn', `must not be before the notice was given (${notifiedOn})`);
+    const ends = this.noticeEndsOn(dimension, notifiedOn);
+    if (raisedOn >= ends) {
+      throw new RuleViolation('raisedOn', `the notice period given on ${notifiedOn} ended on ${addDays(ends, -1)}; an objection must be raised within it`);
     }
   }
 

@@ -29,6 +29,11 @@ export class ObligationEntity {
   @Column('text', { name: 'previous_stage', nullable: true }) previousStage: Stage | null;
   @Column('date', { name: 'notified_on', nullable: true }) notifiedOn: string | null;
   @Column('date', { name: 'rectification_overdue_on', nullable: true }) rectificationOverdueOn: string | null;
+  /** The day the case left rectification (rectified, or exit ordered): its 移出日期 on the yellow list. */
+  @Column('date', { name: 'rectification_ended_on', nullable: true }) rectificationEndedOn: string | null;
+  /** A sealed exit's time limit for dismantling, until dismantling is reported. */
+  @Column('date', { name: 'dismantle_by', nullable: true }) dismantleBy: string | null;
+  @Column('date', { name: 'dismantling_overdue_on', nullable: true }) dismantlingOverdueOn: string | null;
   /** What each stage change recorded: verification, exit order, completion, objections. */
   @Column('jsonb', { name: 'stage_details' }) stageDetails: Record<string, any>;
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy: string | null;

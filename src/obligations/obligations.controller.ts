@@ -13,7 +13,7 @@ import {
   ObligationHistoryDto,
   ObligationPageDto,
 } from './dto/obligation.dto';
-import { ExitCompletedDto, ExitOrderDto, ExtensionDto, ObjectionDto, RectifiedDto } from './dto/stage-change.dto';
+import { DismantledDto, ExitCompletedDto, ExitOrderDto, ExtensionDto, ObjectionDto, RectifiedDto } from './dto/stage-change.dto';
 import { ObligationStageService } from './obligation-stage.service';
 import { ObligationsService } from './obligations.service';
 
@@ -64,7 +64,10 @@ export class ObligationsController {
     return this.obligations.history(id, principal);
   }
 
-  /** Grants an extension of the rectification deadline within the dimension's rule (422 beyond it). */
+  /**
+   * Grants an extension of the rectification deadline within the dimension's rule (422 beyond it); applied for
+   * (`appliedOn`, today by default) on or before that deadline. After an upheld objection it extends the exit deadline.
+   */
   @Post(':id/extension')
   @HttpCode(200)
   @Roles('department')
@@ -80,7 +83,7 @@ export class ObligationsController {
     return this.stages.rectify(id, dto, p);
   }
 
-  /** Orders exit with an exit deadline: rectification → exit_ordered. */
+  /** Orders exit with an exit deadline: rectification → exit_ordered; again, with a later deadline, after an upheld objection. */
   @Post(':id/exit-order')
   @HttpCode(200)
   @Roles('department')
@@ -88,7 +91,10 @@ export class ObligationsController {
     return this.stages.orderExit(id, dto, p);
   }
 
-  /** Records completed exit (dismantled, sealed or closed) from exit_ordered, notified or sanctioned → exited. */
+  /**
+   * Records completed exit (dismantled, sealed or closed) from exit_ordered, notified or sanctioned → exited.
+   * Sealing carries what the seed requires (`sealing`, with the time limit `dismantleBy`).
+   */
   @Post(':id/exit-completed')
   @HttpCode(200)
   @Roles('department')
@@ -96,7 +102,18 @@ export class ObligationsController {
     return this.stages.completeExit(id, dto, p);
   }
 
-  /** Decides an objection (异议) to a notice (stage notified): upheld returns the obligation to its previous stage, rejected keeps it notified. */
+  /** Reports that a sealed exit's equipment was dismantled, ending its time limit (409 unless it exited by sealing). */
+  @Post(':id/dismantled')
+  @HttpCode(200)
+  @Roles('department')
+  dismantled(@Param('id') id: string, @Body() dto: DismantledDto, @CurrentPrincipal() p: Principal): Promise<ObligationDto> {
+    return this.stages.reportDismantled(id, dto, p);
+  }
+
+  /**
+   * Decides an objection (异议) to a notice (stage notified), raised within the notice period: upheld returns
+   * the obligation to its previous stage (where the department may act again), rejected keeps it notified.
+   */
   @Post(':id/objection')
   @HttpCode(200)
   @Roles('department')

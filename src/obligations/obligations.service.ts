@@ -28,9 +28,9 @@ export class ObligationsService {
   /** Opens an obligation; a repeat of (department, externalRef) with the same content returns the original. */
   async create(dto: CreateObligationDto, principal: Principal): Promise<{ obligation: ObligationDto; created: boolean }> {
     const row = this.prepare(dto, principal);
-    if (!(await this.enterprises.findOne(dto.uscc))) {
-      throw new RuleViolation('uscc', `no enterprise ${dto.uscc} is registered; POST /v1/enterprises first`);
-    }
+    const enterprise = await this.enterprises.findOne(dto.uscc);
+    if (!enterprise) throw new RuleViolation('uscc', `no enterprise ${dto.uscc} is registered; POST /v1/enterprises first`);
+    if (enterprise.county !== dto.county) throw new RuleViolation('county', countyMismatch(enterprise));
     return this.obligations.transaction(async (manager) => {
       const id = await this.obligations.insertIfAbsent(manager, row);
       if (!id) {
@@ -53,7 +53,11 @@ export class ObligationsService {
     });
   }
 
-  /** Checks a request against config and scope and computes its deadline; shared with bulk import. */
+  /**
+   * Checks a request against config, the rules and the key's scope and computes its deadline; shared with bulk
+   * import. Malformed input is a 400, a broken rule a 422, a case outside the key's scope a 403. The county is
+   * checked against the enterprise by the caller, which knows the enterprise.
+   */
   prepare(dto: CreateObligationDto, principal: Principal, line?: number): NewObligation {
     const problems: FieldProblem[] = [];
     const county = this.jurisdiction.countyProblem('county', dto.county);
@@ -61,7 +65,8 @@ export class ObligationsService {
     if (county) problems.push(county);
     if (department) problems.push(department);
     const stage = dto.stage ?? 'rectification';
-    const deadline = dto.deadline ?? (stage === 'rectification' ? this.rules.defaultDeadline(dto.dimension, dto.issuedOn) : null);
+    const period = stage === 'rectification' ? this.rules.defaultDeadline(dto.dimension, dto.issuedOn) : null;
+    const deadline = dto.deadline ?? period;
     if (!deadline) {
       problems.push({
         field: 'deadline',
@@ -70,11 +75,18 @@ export class ObligationsService {
     } else if (deadline < dto.issuedOn) {
       problems.push({ field: 'deadline', message: `must not be before issuedOn ${dto.issuedOn}` });
     }
-    if (dto.issuedOn > this.jurisdiction.today()) problems.push({ field: 'issuedOn', message: 'must not be in the future' });
     if (problems.length) throw new ValidationFailed(problems.map((p) => ({ ...p, line })));
-    if (!this.rules.rule(dto.dimension).departments.includes(dto.department)) {
-      throw new RuleViolation('department', `${dto.department} is not responsible for the ${dto.dimension} dimension`);
+    const broken: FieldProblem[] = [];
+    const today = this.jurisdiction.today();
+    if (dto.issuedOn > today) broken.push({ field: 'issuedOn', message: `must not be after today (${today})` });
+    if (period && deadline! > period) {
+      const months = this.rules.rule(dto.dimension).rectificationMonths;
+      broken.push({ field: 'deadline', message: `may be at most ${months} month(s) after issuedOn in the ${dto.dimension} dimension, i.e. ${period}` });
     }
+    if (!this.rules.rule(dto.dimension).departments.includes(dto.department)) {
+      broken.push({ field: 'department', message: `${dto.department} is not responsible for the ${dto.dimension} dimension` });
+    }
+    if (broken.length) throw new RuleViolation(broken.map((p) => ({ ...p, line })));
     if (!principal.mayActFor(dto.department, dto.county)) {
       if (principal.role === 'department' && principal.department === dto.department) throw forbiddenCounty(dto.county);
       throw new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN_SCOPE', `department: this key may not act for ${dto.department}`);
@@ -97,6 +109,9 @@ export class ObligationsService {
       previousStage: null,
       notifiedOn: null,
       rectificationOverdueOn: null,
+      rectificationEndedOn: null,
+      dismantleBy: null,
+      dismantlingOverdueOn: null,
       stageDetails: {},
       createdBy: principal.id,
       createdAt: now,
@@ -152,6 +167,11 @@ export class ObligationsService {
     }
     return found;
   }
+}
+
+/** An obligation's county is its enterprise's (DESIGN section 3): the message when a request says otherwise. */
+export function countyMismatch(enterprise: { uscc: string; county: string }): string {
+  return `must be the county where enterprise ${enterprise.uscc} is registered (${enterprise.county})`;
 }
 
 export function notFound(id: string): ApiError {

@@ -18,9 +18,30 @@ describe('stage machine', () => {
     expect(nextStage('notified', 'reject_objection', 'exit_ordered')).toBe('notified');
   });
 
-  it('allows extensions only during rectification', () => {
+  it('allows extensions only during rectification, unless an upheld objection reopened the exit deadline', () => {
     expect(nextStage('rectification', 'extend', null)).toBe('rectification');
     expect(canMove('exit_ordered', 'extend')).toBe(false);
+    expect(nextStage('exit_ordered', 'extend', null, true)).toBe('exit_ordered');
+  });
+
+  it('opens a new exit order at exit_ordered only after an upheld objection, and never elsewhere', () => {
+    expect(() => nextStage('exit_ordered', 'order_exit', null)).toThrow(IllegalStageChange);
+    expect(nextStage('exit_ordered', 'order_exit', 'notified', true)).toBe('exit_ordered');
+    for (const stage of ['notified', 'sanctioned', 'exited', 'rectified'] as const) {
+      expect(canMove(stage, 'order_exit', true)).toBe(false);
+      expect(canMove(stage, 'extend', true)).toBe(false);
+    }
+    try {
+      nextStage('exit_ordered', 'order_exit', null);
+      fail('expected a conflict');
+    } catch (e) {
+      expect((e as IllegalStageChange).message).toContain('only after an upheld objection');
+    }
+  });
+
+  it('takes a dismantling report only once exited', () => {
+    expect(nextStage('exited', 'report_dismantled', 'sanctioned')).toBe('exited');
+    expect(STAGES.filter((s) => canMove(s, 'report_dismantled'))).toEqual(['exited']);
   });
 
   it('rejects every move out of a final stage, naming the current stage', () => {
@@ -28,8 +49,10 @@ describe('stage machine', () => {
     for (const stage of ['rectified', 'exited'] as const) {
       for (const action of actions) {
         expect(() => nextStage(stage, action, null)).toThrow(IllegalStageChange);
+        expect(() => nextStage(stage, action, null, true)).toThrow(IllegalStageChange);
       }
     }
+    expect(() => nextStage('rectified', 'report_dismantled', null)).toThrow(IllegalStageChange);
     try {
       nextStage('sanctioned', 'rectify', null);
       fail('expected a conflict');

@@ -8,11 +8,15 @@ import type {
   SanctionListItemDto,
   YellowListItemDto,
 } from './dto/public-lists.dto';
-import { DIMENSION_NAMES, EXIT_METHOD_NAMES, INDUSTRY_NAMES, MEASURE_NAMES, nameOf, STAGE_NAMES } from './labels';
+import { DIMENSION_NAMES, EXIT_METHOD_NAMES, INDUSTRY_NAMES, MEASURE_NAMES, nameOf } from './labels';
 import type { ListRow } from './publication.repository';
 
 export const LIST_NAMES = ['yellow', 'red', 'exit', 'sanctions'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
+
+/** `current`: entries on the list now; `removed`: those that left it (with 移出日期); `all`: both. */
+export const LIST_STATES = ['current', 'removed', 'all'] as const;
+export type ListState = (typeof LIST_STATES)[number];
 
 export function isListName(value: string): value is ListName {
   return (LIST_NAMES as readonly string[]).includes(value);
@@ -39,8 +43,9 @@ interface ListDefinition<Item> {
   csvRows(item: Item): CsvValue[][];
 }
 
-const ENTERPRISE_HEADER = ['企业名称', '统一社会信用代码', '县区代码', '县区', '维度', '责任部门代码', '责任部门'];
-const enterpriseCells = (i: ListedEnterpriseDto): CsvValue[] => [
+// The national list format's columns (DESIGN section 1) come first on every list.
+const ENTRY_HEADER = ['企业名称', '统一社会信用代码', '县区代码', '县区', '维度', '认定部门代码', '认定部门', '认定依据', '列入日期', '移出日期'];
+const entryCells = (i: ListedEnterpriseDto): CsvValue[] => [
   i.name,
   i.uscc,
   i.county.code,
@@ -48,6 +53,9 @@ const enterpriseCells = (i: ListedEnterpriseDto): CsvValue[] => [
   i.dimension.name,
   i.department.code,
   i.department.name,
+  i.basis,
+  i.listedOn,
+  i.removedOn,
 ];
 
 function listed(row: ListRow, { names }: ListContext): ListedEnterpriseDto {
@@ -59,11 +67,18 @@ function listed(row: ListRow, { names }: ListContext): ListedEnterpriseDto {
     county: { code: county, name: names.county(county) },
     dimension: codeName(DIMENSION_NAMES, row.dimension as string),
     department: { code: department, name: names.department(department) },
+    basis: row.basis as string,
+    listedOn: row.sortKey,
+    removedOn: (row.removedOn as string | null) ?? null,
   };
 }
 
 function codeName(names: Record<string, string>, code: string): CodeNameDto {
   return { code, name: nameOf(names, code) };
+}
+
+function capacityOf(row: ListRow): CapacityLineDto[] {
+  return (row.capacity as CapacityLineDto[]).map((c) => ({ equipment: c.equipment, line: c.line ?? null, amount: c.amount, unit: c.unit }));
 }
 
 const yes = (flag: boolean) => (flag ? '是' : '否');
@@ -72,29 +87,27 @@ const yellow: ListDefinition<YellowListItemDto> = {
   title: '黄牌企业名单',
   toItem: (row, context) => ({
     ...listed(row, context),
-    basis: row.basis as string,
     issuedOn: row.issuedOn as string,
     deadline: row.effectiveDeadline as string,
     extended: row.extended as boolean,
-    overdue: (row.effectiveDeadline as string) < context.today,
+    overdue: row.stage === 'rectification' && (row.effectiveDeadline as string) < context.today,
   }),
-  header: [...ENTERPRISE_HEADER, '依据', '下达日期', '整改期限', '是否延期', '是否逾期'],
-  csvRows: (i) => [[...enterpriseCells(i), i.basis, i.issuedOn, i.deadline, yes(i.extended), yes(i.overdue)]],
+  header: [...ENTRY_HEADER, '整改期限', '是否延期', '是否逾期'],
+  csvRows: (i) => [[...entryCells(i), i.deadline, yes(i.extended), yes(i.overdue)]],
 };
 
 const red: ListDefinition<RedListItemDto> = {
   title: '红牌企业名单',
   toItem: (row, context) => ({
     ...listed(row, context),
-    basis: row.basis as string,
     issuedOn: row.issuedOn as string,
     decidedOn: (row.decidedOn as string | null) ?? null,
     exitDeadline: row.effectiveDeadline as string,
-    stage: codeName(STAGE_NAMES, row.stage as string),
-    completedOn: (row.completedOn as string | null) ?? null,
+    completedOn: row.completedOn as string,
+    capacity: capacityOf(row),
   }),
-  header: [...ENTERPRISE_HEADER, '依据', '下达日期', '责令退出日期', '退出期限', '状态', '完成退出日期'],
-  csvRows: (i) => [[...enterpriseCells(i), i.basis, i.issuedOn, i.decidedOn, i.exitDeadline, i.stage.name, i.completedOn]],
+  header: [...ENTRY_HEADER, '下达日期', '责令退出日期', '退出期限', '关停日期'],
+  csvRows: (i) => [[...entryCells(i), i.issuedOn, i.decidedOn, i.exitDeadline, i.completedOn]],
 };
 
 const exit: ListDefinition<ExitListItemDto> = {
@@ -102,13 +115,26 @@ const exit: ListDefinition<ExitListItemDto> = {
   toItem: (row, context) => ({
     ...listed(row, context),
     industry: codeName(INDUSTRY_NAMES, row.industry as string),
-    capacity: (row.capacity as CapacityLineDto[]).map((c) => ({ equipment: c.equipment, line: c.line ?? null, amount: c.amount, unit: c.unit })),
+    capacity: capacityOf(row),
     method: codeName(EXIT_METHOD_NAMES, row.method as string),
     completedOn: row.completedOn as string,
+    dismantleBy: (row.dismantleBy as string | null) ?? null,
+    dismantledOn: (row.dismantledOn as string | null) ?? null,
   }),
-  header: [...ENTERPRISE_HEADER, '行业', '设备', '生产线', '产能', '单位', '退出方式', '完成退出日期'],
+  header: [...ENTRY_HEADER, '行业', '设备', '生产线', '产能', '单位', '退出方式', '完成退出日期', '封存设备拆除期限', '拆除日期'],
   csvRows: (i) =>
-    i.capacity.map((c) => [...enterpriseCells(i), i.industry.name, c.equipment, c.line, c.amount, c.unit, i.method.name, i.completedOn]),
+    i.capacity.map((c) => [
+      ...entryCells(i),
+      i.industry.name,
+      c.equipment,
+      c.line,
+      c.amount,
+      c.unit,
+      i.method.name,
+      i.completedOn,
+      i.dismantleBy,
+      i.dismantledOn,
+    ]),
 };
 
 const sanctions: ListDefinition<SanctionListItemDto> = {
@@ -117,11 +143,12 @@ const sanctions: ListDefinition<SanctionListItemDto> = {
     recordId: row.recordId as string,
     ...listed(row, context),
     measures: row.measures as string[],
-    listedOn: row.listedOn as string,
     publicationEndsOn: row.publicationEndsOn as string,
+    status: row.status as 'active' | 'revoked',
+    revocationReason: (row.revocationReason as string | null) ?? null,
   }),
-  header: ['记录编号', ...ENTERPRISE_HEADER, '惩戒措施', '列入日期', '公示截止日期'],
-  csvRows: (i) => [[i.recordId, ...enterpriseCells(i), i.measures.map((m) => nameOf(MEASURE_NAMES, m)).join('、'), i.listedOn, i.publicationEndsOn]],
+  header: ['记录编号', ...ENTRY_HEADER, '惩戒措施', '公示截止日期'],
+  csvRows: (i) => [[i.recordId, ...entryCells(i), i.measures.map((m) => nameOf(MEASURE_NAMES, m)).join('、'), i.publicationEndsOn]],
 };
 
 export type ListItem = YellowListItemDto | RedListItemDto | ExitListItemDto | SanctionListItemDto;

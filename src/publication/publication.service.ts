@@ -61,14 +61,21 @@ export class PublicationService {
     }
     // The annual exit list is a year's list by definition; the others span every year unless asked.
     const year = query.year ?? (list === 'exit' ? Number(this.jurisdiction.today().slice(0, 4)) : undefined);
-    return { filter: { county: query.county, between: year === undefined ? undefined : [`${year}-01-01`, `${year}-12-31`] }, year };
+    const filter: ListFilter = {
+      state: query.state ?? 'current',
+      county: query.county,
+      method: query.method,
+      between: year === undefined ? undefined : [`${year}-01-01`, `${year}-12-31`],
+      timeZone: this.jurisdiction.timeZone,
+    };
+    return { filter, year };
   }
 
   private async csv(list: ListName, filter: ListFilter, year: number | undefined, context: ListContext): Promise<PublicAnswer<never>> {
     const fingerprint = await this.lists.fingerprint(list, filter);
     // The yellow list's overdue column moves with the date, so its tag does too.
-    const etag = etagOf('csv', list, fingerprint, this.namesTag, list === 'yellow' ? context.today : '');
-    const suffix = [year, filter.county].filter((p) => p !== undefined).join('-');
+    const etag = etagOf('csv', list, JSON.stringify(filter), fingerprint, this.namesTag, list === 'yellow' ? context.today : '');
+    const suffix = [year, filter.county, filter.method, filter.state === 'current' ? undefined : filter.state].filter((p) => p !== undefined).join('-');
     const base = suffix ? `-${suffix}` : '';
     return {
       etag,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
 import type { Measure } from '../common/domain';
 import { DeliveryRepository } from '../delivery/delivery.repository';
 import { LedgerService } from '../ledger/ledger.service';
@@ -21,6 +22,7 @@ export class RecordWriter {
     private readonly signing: SigningService,
     private readonly deliveries: DeliveryRepository,
     private readonly restrictions: RestrictionsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** Issues records; those whose obligation and missed deadline already have one are skipped. Returns how many were issued. */
@@ -48,8 +50,9 @@ export class RecordWriter {
     return draft;
   }
 
-  private async append(manager: EntityManager, drafts: RecordDraft[], at: Date, routing: 'issued' | 'follow-up'): Promise<number> {
-    if (!drafts.length) return 0;
+  private async append(manager: EntityManager, unmarked: RecordDraft[], at: Date, routing: 'issued' | 'follow-up'): Promise<number> {
+    if (!unmarked.length) return 0;
+    const drafts = this.clock.simulated ? unmarked.map((d): RecordDraft => ({ ...d, simulated: true })) : unmarked;
     const placed = await this.ledger.place(manager, drafts, at);
     const records = placed.map((p) => p.record);
     const jws = await this.signing.signRecords(records);

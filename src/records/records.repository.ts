@@ -19,13 +19,13 @@ export class RecordsRepository {
     if (!inputs.length) return new Set();
     const rows: Array<{ record_id: string }> = await manager.query(
       `INSERT INTO records (record_id, obligation_id, missed_deadline, uscc, department, county, dimension, status,
-                            current_version, measures, listed_on, repair_eligible_on, publication_ends_on, issued_at)
+                            current_version, measures, listed_on, repair_eligible_on, publication_ends_on, issued_at, subject_name)
        SELECT r.record_id, r.obligation_id, r.missed_deadline, r.uscc, r.department, r.county, r.dimension, 'active',
-              1, string_to_array(r.measures, ','), r.listed_on, r.repair_eligible_on, r.publication_ends_on, $12
+              1, string_to_array(r.measures, ','), r.listed_on, r.repair_eligible_on, r.publication_ends_on, $12, r.subject_name
          FROM unnest($1::char(26)[], $2::uuid[], $3::date[], $4::char(18)[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::date[], $10::date[], $11::date[])
+                     $8::text[], $9::date[], $10::date[], $11::date[], $13::text[])
            AS r(record_id, obligation_id, missed_deadline, uscc, department, county, dimension, measures, listed_on,
-                repair_eligible_on, publication_ends_on)
+                repair_eligible_on, publication_ends_on, subject_name)
        ON CONFLICT (obligation_id, missed_deadline) DO NOTHING
        RETURNING record_id`,
       [
@@ -41,6 +41,7 @@ export class RecordsRepository {
         inputs.map((i) => i.repairEligibleOn),
         inputs.map((i) => i.publicationEndsOn),
         at,
+        inputs.map((i) => i.enterpriseName),
       ],
     );
     return new Set(rows.map((r) => r.record_id));

@@ -23,6 +23,8 @@ export interface SanctionRecord {
   removalConditions: string;
   amendment?: { reason: string; removedMeasures: Measure[] };
   revocation?: { reason: RevocationReason; at: string };
+  /** Present only on records dated by a simulated clock (GATEWAY_CLOCK=simulated), so none passes for a real act. */
+  simulated?: true;
   ledger: { seq: number; prevHash: string };
 }
 

@@ -3,11 +3,13 @@ import { FieldProblem, ValidationFailed } from '../common/http/api-error';
 
 /**
  * The reporting calendar (DESIGN section 1): departments report closures before June (January to May) and
- * before December (June to November); counties and the city sum up the calendar year.
+ * before December (June to November); counties submit their year summary by 21 December, covering the year up
+ * to the day before; the city sums up the calendar year.
  */
 export const PRESETS = {
   june: ['01-01', '05-31'],
   december: ['06-01', '11-30'],
+  county_summary: ['01-01', '12-20'],
   year: ['01-01', '12-31'],
 } as const;
 export type Preset = keyof typeof PRESETS;

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../principals/auth.decorators';
+import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
+import type { Principal } from '../principals/principal';
 import { SummaryDto, SummaryQueryDto } from './dto/reports.dto';
 import { ReportsService } from './reports.service';
 
@@ -15,13 +16,16 @@ export class ReportsController {
    * stage as of now, capacity exited within the period per unit, sanction records issued and revoked within
    * it, and the deliveries of the group's records created within it by outcome. The period is from..to
    * (inclusive dates in the jurisdiction's zone) or a preset of a year: june (Jan 1 - May 31), december
-   * (Jun 1 - Nov 30) or year. `format=csv` gives the same as a spreadsheet with Chinese headers.
+   * (Jun 1 - Nov 30), county_summary (Jan 1 - Dec 20: the counties' year summary due 21 December, one row per
+   * county with the capacity exited by equipment and line) or year. A department key reads its own
+   * department's figures (in its counties, when the key has some). `format=csv` gives the same as a spreadsheet
+   * with Chinese headers.
    */
   @Get('summary')
-  @Roles('operator')
+  @Roles('operator', 'department')
   @ApiOkResponse({ type: SummaryDto })
   @ApiProduces('application/json', 'text/csv')
-  summary(@Query() query: SummaryQueryDto) {
-    return this.reports.summary(query);
+  summary(@Query() query: SummaryQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.reports.summary(query, principal);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
+import { ValidationFailed } from '../common/http/api-error';
+import type { Principal } from '../principals/principal';
 import { Clock } from '../common/clock';
 import { DIMENSIONS, INDUSTRIES } from '../common/domain';
 import { Jurisdiction } from '../common/jurisdiction';
@@ -6,7 +8,7 @@ import { AppConfig } from '../config/config.schema';
 import { DIMENSION_NAMES, INDUSTRY_NAMES } from '../publication/labels';
 import type { SummaryDto, SummaryQueryDto } from './dto/reports.dto';
 import { resolveWindow } from './reporting-window';
-import { GroupBy, ReportsRepository } from './reports.repository';
+import { GroupBy, ReportScope, ReportsRepository } from './reports.repository';
 import { buildGroups, summaryCsv, totalsOf } from './summary';
 
 @Injectable()
@@ -27,24 +29,38 @@ export class ReportsService {
     };
   }
 
-  async summary(query: SummaryQueryDto): Promise<SummaryDto | StreamableFile> {
+  /** The period's figures; a department key reads its own department's (in its counties, when it has some). */
+  async summary(query: SummaryQueryDto, principal: Principal): Promise<SummaryDto | StreamableFile> {
     const window = resolveWindow(query, this.jurisdiction.today());
+    if (query.preset === 'county_summary' && query.groupBy && query.groupBy !== 'county') {
+      throw new ValidationFailed([{ field: 'groupBy', message: 'the counties\' year summary (county_summary) has one row per county' }]);
+    }
     const groupBy = query.groupBy ?? 'county';
+    const scope: ReportScope =
+      principal.role === 'department' ? { department: principal.department!, counties: principal.counties.length ? principal.counties : undefined } : {};
     const zone = this.jurisdiction.timeZone;
     const asOf = this.clock.now().toISOString();
-    const [stages, capacity, records, deliveries] = await Promise.all([
-      this.reports.stages(groupBy),
-      this.reports.capacityExited(groupBy, window),
-      this.reports.records(groupBy, window, zone),
-      this.reports.deliveries(groupBy, window, zone),
+    const [stages, capacity, equipment, records, deliveries] = await Promise.all([
+      this.reports.stages(groupBy, scope),
+      this.reports.capacityExited(groupBy, window, scope),
+      this.reports.equipmentExited(groupBy, window, scope),
+      this.reports.records(groupBy, window, zone, scope),
+      this.reports.deliveries(groupBy, window, zone, scope),
     ]);
-    const groups = buildGroups(this.known[groupBy], { stages, capacity, records, deliveries });
-    const summary: SummaryDto = { ...window, groupBy, asOf, groups, totals: totalsOf(groups) };
+    const groups = buildGroups(this.knownIn(groupBy, scope), { stages, capacity, equipment, records, deliveries });
+    const summary: SummaryDto = { ...window, groupBy, asOf, ...(scope.department ? { department: scope.department } : {}), groups, totals: totalsOf(groups) };
     if (query.format !== 'csv') return summary;
-    const name = `summary-${groupBy}-${window.from}-${window.to}.csv`;
+    const name = `summary-${[groupBy, scope.department, window.from, window.to].filter(Boolean).join('-')}.csv`;
     return new StreamableFile(Buffer.from(summaryCsv(summary), 'utf8'), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="${name}"`,
     });
+  }
+
+  /** The rows a report always shows: within a department's scope, only its own department and counties. */
+  private knownIn(groupBy: GroupBy, scope: ReportScope): Array<{ code: string; name: string }> {
+    if (groupBy === 'department' && scope.department) return this.known.department.filter((d) => d.code === scope.department);
+    if (groupBy === 'county' && scope.counties) return this.known.county.filter((c) => scope.counties!.includes(c.code));
+    return this.known[groupBy];
   }
 }

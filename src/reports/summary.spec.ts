@@ -7,7 +7,7 @@ describe('summary assembly', () => {
   ];
 
   it('keeps every known group, in order, and appends codes found only in the data', () => {
-    const groups = buildGroups(known, { stages: [{ key: 'OLD', stage: 'exited', n: 2 }], capacity: [], records: [], deliveries: [] });
+    const groups = buildGroups(known, { stages: [{ key: 'OLD', stage: 'exited', n: 2 }], capacity: [], equipment: [], records: [], deliveries: [] });
     expect(groups.map((g) => [g.code, g.name])).toEqual([
       ['441602', '源城区'],
       ['441621', '紫金县'],
@@ -21,6 +21,7 @@ describe('summary assembly', () => {
     const [g] = buildGroups(known, {
       stages: [],
       capacity: [],
+      equipment: [],
       records: [],
       deliveries: [
         { key: '441602', status: 'pending', n: 1 },
@@ -40,12 +41,35 @@ describe('summary assembly', () => {
         { key: '441621', unit: '万吨/年', amount: '0.2' },
         { key: '441621', unit: 'MW', amount: '300' },
       ],
+      equipment: [],
       records: [],
       deliveries: [],
     });
     expect(totalsOf(groups).capacityExited).toEqual([
       { unit: 'MW', amount: 300 },
       { unit: '万吨/年', amount: 0.3 },
+    ]);
+  });
+
+  it('keeps capacity by equipment and line per group and adds the same equipment across groups in the totals', () => {
+    const groups = buildGroups(known, {
+      stages: [],
+      capacity: [],
+      equipment: [
+        { key: '441602', equipment: '450m³高炉', line: '炼铁一号线', unit: '万吨/年', amount: '45' },
+        { key: '441602', equipment: '40吨转炉', line: null, unit: '万吨/年', amount: '0.1' },
+        { key: '441621', equipment: '40吨转炉', line: null, unit: '万吨/年', amount: '0.2' },
+      ],
+      records: [],
+      deliveries: [],
+    });
+    expect(groups[0].equipmentExited).toEqual([
+      { equipment: '450m³高炉', line: '炼铁一号线', unit: '万吨/年', amount: 45 },
+      { equipment: '40吨转炉', line: null, unit: '万吨/年', amount: 0.1 },
+    ]);
+    expect(totalsOf(groups).equipmentExited).toEqual([
+      { equipment: '40吨转炉', line: null, unit: '万吨/年', amount: 0.3 },
+      { equipment: '450m³高炉', line: '炼铁一号线', unit: '万吨/年', amount: 45 },
     ]);
   });
 });

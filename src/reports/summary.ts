@@ -2,11 +2,12 @@ import { STAGES } from '../obligations/stage-machine';
 import { csvLine, BOM, CsvValue } from '../publication/csv';
 import { STAGE_NAMES } from '../publication/labels';
 import type { DeliveryCountsDto, SummaryDto, SummaryGroupDto } from './dto/reports.dto';
-import type { CapacitySum, DeliveryCount, GroupBy, RecordCounts, StageCount } from './reports.repository';
+import type { CapacitySum, DeliveryCount, EquipmentSum, GroupBy, RecordCounts, StageCount } from './reports.repository';
 
 export interface SummaryRows {
   stages: StageCount[];
   capacity: CapacitySum[];
+  equipment: EquipmentSum[];
   records: RecordCounts[];
   deliveries: DeliveryCount[];
 }
@@ -27,6 +28,7 @@ function empty(): Counts {
   return {
     obligations: Object.fromEntries(STAGES.map((s) => [s, 0])),
     capacityExited: [],
+    equipmentExited: [],
     records: { issued: 0, revoked: 0 },
     deliveries: { delivered: 0, dead: 0, pending: 0, cancelled: 0 },
   };
@@ -54,6 +56,9 @@ export function buildGroups(known: ReadonlyArray<{ code: string; name: string }>
   };
   for (const r of rows.stages) group(r.key).obligations[r.stage] = (group(r.key).obligations[r.stage] ?? 0) + r.n;
   for (const r of [...rows.capacity].sort((a, b) => a.unit.localeCompare(b.unit))) addCapacity(group(r.key), r.unit, Number(r.amount));
+  for (const r of rows.equipment) {
+    group(r.key).equipmentExited.push({ equipment: r.equipment, line: r.line ?? null, unit: r.unit, amount: round(Number(r.amount)) });
+  }
   for (const r of rows.records) {
     group(r.key).records.issued += r.issued;
     group(r.key).records.revoked += r.revoked;
@@ -65,17 +70,30 @@ export function buildGroups(known: ReadonlyArray<{ code: string; name: string }>
   return [...groups.values()];
 }
 
+function addEquipment(counts: Counts, item: Counts['equipmentExited'][number]): void {
+  const same = counts.equipmentExited.find((e) => e.equipment === item.equipment && e.line === item.line && e.unit === item.unit);
+  if (same) same.amount = round(same.amount + item.amount);
+  else counts.equipmentExited.push({ ...item });
+}
+
+/** Equipment and lines in words, one cell: "450m³高炉（炼铁一号线）45 万吨/年；…". */
+function equipmentCell(items: Counts['equipmentExited']): string {
+  return items.map((e) => `${e.equipment}${e.line ? `（${e.line}）` : ''} ${e.amount} ${e.unit}`).join('；');
+}
+
 export function totalsOf(groups: readonly SummaryGroupDto[]): Counts {
   const totals = empty();
   for (const g of groups) {
     for (const [stage, n] of Object.entries(g.obligations)) totals.obligations[stage] = (totals.obligations[stage] ?? 0) + n;
     for (const c of g.capacityExited) addCapacity(totals, c.unit, c.amount);
+    for (const item of g.equipmentExited) addEquipment(totals, item);
     totals.records.issued += g.records.issued;
     totals.records.revoked += g.records.revoked;
     for (const k of Object.keys(totals.deliveries) as Array<keyof DeliveryCountsDto>) totals.deliveries[k] += g.deliveries[k];
   }
   // The CSV's capacity columns follow this order, so it must not depend on which group came first.
   totals.capacityExited.sort((a, b) => a.unit.localeCompare(b.unit));
+  totals.equipmentExited.sort((a, b) => a.equipment.localeCompare(b.equipment) || (a.line ?? '').localeCompare(b.line ?? '') || a.unit.localeCompare(b.unit));
   return totals;
 }
 
@@ -93,6 +111,7 @@ export function summaryCsv(summary: SummaryDto): string {
     ...GROUP_HEADERS[summary.groupBy],
     ...STAGES.map((s) => `${STAGE_NAMES[s]}（项）`),
     ...units.map((u) => `退出产能（${u}）`),
+    '退出设备及生产线',
     '新增惩戒记录',
     '撤销惩戒记录',
     '已送达',
@@ -105,6 +124,7 @@ export function summaryCsv(summary: SummaryDto): string {
     name,
     ...STAGES.map((s) => c.obligations[s] ?? 0),
     ...units.map((u) => c.capacityExited.find((x) => x.unit === u)?.amount ?? 0),
+    equipmentCell(c.equipmentExited),
     c.records.issued,
     c.records.revoked,
     c.deliveries.delivered,

@@ -4,11 +4,14 @@ import { exitOrdered, sweep } from './sweep-fixtures';
 
 let next = 5000;
 
-/** Sanctions `count` fresh obligations (notice period 0 in the app's config) so their deliveries are written. */
+/**
+ * Sanctions `count` fresh obligations (notice period 0 in the app's config) so their deliveries are written: their
+ * exit deadline (2025-05-20) has passed, and a sweep at the clock's present gives notice and issues at once.
+ */
 export async function sanction(t: TestApp, keys: { dept: string; operator: string }, count = 1): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push((await exitOrdered(t, keys.dept, next++, '2025-05-20')).id);
-  await sweep(t, keys.operator, '2025-05-21T08:00:00+08:00');
+  await sweep(t, keys.operator, t.clock.now().toISOString());
   const rows = await t.app.get(DataSource).query('SELECT record_id FROM records WHERE obligation_id = ANY($1::uuid[])', [ids]);
   return rows.map((r: { record_id: string }) => r.record_id);
 }

@@ -1,9 +1,10 @@
+import type { SweepResult } from '../../src/sweep/sweep.service';
 import type { TestApp } from './app';
 import { enterprise, obligation } from './fixtures';
 
-/** Registers an enterprise and an obligation already at exit_ordered with the given exit deadline. */
+/** Registers an enterprise (in the obligation's county) and an obligation already at exit_ordered with the given exit deadline. */
 export async function exitOrdered(t: TestApp, key: string, n: number, exitDeadline: string, overrides: Record<string, unknown> = {}) {
-  const e = enterprise(n);
+  const e = enterprise(n, overrides.county ? { county: overrides.county } : {});
   const created = await t.request('POST', '/v1/enterprises', { key, body: e });
   if (created.status >= 300) throw new Error(`enterprise: ${JSON.stringify(created.body)}`);
   const o = await t.request('POST', '/v1/obligations', {
@@ -14,8 +15,10 @@ export async function exitOrdered(t: TestApp, key: string, n: number, exitDeadli
   return o.body as { id: string; uscc: string };
 }
 
-export async function sweep(t: TestApp, key: string, asOf: string) {
-  const res = await t.request('POST', '/v1/ops/sweeps', { key, body: { asOf } });
+/** Moves the test clock to `at` and runs a sweep there, as the scheduler would at that moment. */
+export async function sweep(t: TestApp, key: string, at: string): Promise<SweepResult> {
+  t.clock.set(at);
+  const res = await t.request('POST', '/v1/ops/sweeps', { key, body: {} });
   if (res.status !== 200) throw new Error(`sweep: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { examined: number; notified: number; sanctioned: number; flagged: number; revoked: number; expired: number };
+  return res.body as SweepResult;
 }

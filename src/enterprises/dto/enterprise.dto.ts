@@ -46,3 +46,26 @@ export class EnterprisePageDto implements Page<EnterpriseDto> {
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: string | null;
 }
+
+export class MasterDataDto {
+  name: string;
+  county: string;
+  industry: Industry;
+}
+
+export class EnterpriseEventDto {
+  id: string;
+  /** `registered` (first seen) or `changed` (name, county or industry). */
+  action: 'registered' | 'changed';
+  /** The key that made the change (id and name). */
+  actor: { id: string | null; name: string };
+  at: string;
+  /** The register before the change; null when it was registered. */
+  before: MasterDataDto | null;
+  after: MasterDataDto;
+}
+
+export class EnterpriseHistoryDto {
+  /** Every registration and change, oldest first. */
+  items: EnterpriseEventDto[];
+}

@@ -88,6 +88,12 @@ export class ObligationDto {
   notifiedOn: string | null;
   /** Set when the rectification deadline passed without rectification (flag for the department). */
   rectificationOverdueOn: string | null;
+  /** The day the case left rectification (rectified or exit ordered); null while in it or when it opened at exit_ordered. */
+  rectificationEndedOn: string | null;
+  /** A sealed exit's time limit for dismantling, until dismantling is reported. */
+  dismantleBy: string | null;
+  /** Set when that time limit passed without a dismantling report (flag for the department). */
+  dismantlingOverdueOn: string | null;
   stageDetails: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;

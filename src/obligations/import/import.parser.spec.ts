@@ -3,9 +3,20 @@ import { csvField, decodeBody, nulField, parseCsv, parseNdjson } from './import.
 
 const ENGLISH = 'uscc,dimension,department,county,basis,issuedOn,externalRef,equipment,line,amount,unit';
 
+const MAX_LINE = 65536;
+
 function thrown(fn: () => unknown): ApiError {
   try {
     fn();
+  } catch (e) {
+    return e as ApiError;
+  }
+  throw new Error('expected an error');
+}
+
+async function rejected(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
   } catch (e) {
     return e as ApiError;
   }
@@ -39,7 +50,7 @@ describe('decodeBody', () => {
 });
 
 describe('parseCsv', () => {
-  it('maps Chinese headers and values, skips blank lines and keeps the file line of each row', () => {
+  it('maps Chinese headers and values, skips blank lines and keeps the file line of each row', async () => {
     const text = [
       '统一社会信用代码,企业名称,行业,维度,责任部门,县区,依据,下达日期,期限,阶段,案件编号,设备,生产线,产能,单位',
       '91441600000000017X,甲钢铁,钢铁,能耗,工业和信息化局,源城区,依据一,2025-03-31,,整改,A-1,高炉,一号线,60,万吨/年',
@@ -47,7 +58,7 @@ describe('parseCsv', () => {
       '   ',
       '91441600000000017X,,,技术,industry_it,441602,依据二,2025-04-01,2025-12-31,责令退出,A-2,转炉,,1.5,MW',
     ].join('\r\n');
-    const { rows, problems } = parseCsv(text, {
+    const { rows, problems } = await parseCsv(text, MAX_LINE, {
       departments: new Map([['工业和信息化局', 'industry_it']]),
       counties: new Map([['源城区', '441602']]),
     });
@@ -81,30 +92,41 @@ describe('parseCsv', () => {
     expect(rows[1].record).not.toHaveProperty('enterprise');
   });
 
-  it('reads quoted fields with commas, quotes and newlines, and numbers rows by the line they start on', () => {
+  it('reads quoted fields with commas, quotes and newlines, and numbers rows by the line they start on', async () => {
     const text = `${ENGLISH}\nX,energy,industry_it,441602,"依据, 第一条 ""甲""",2025-01-01,R-1,"高炉,一号","线\n二",60,t\nY,energy,industry_it,441602,b,2025-01-01,R-2,e,,abc,t\n`;
-    const { rows } = parseCsv(text);
+    const { rows } = await parseCsv(text, MAX_LINE);
     expect(rows.map((r) => r.line)).toEqual([2, 4]);
     expect(rows[0].record).toMatchObject({ basis: '依据, 第一条 "甲"', capacity: [{ equipment: '高炉,一号', line: '线\n二' }] });
     // Not a number: left as text so validation names the field.
     expect(rows[1].record.capacity).toEqual([{ equipment: 'e', amount: 'abc', unit: 't' }]);
   });
 
-  it('reports rows with the wrong number of fields as line problems', () => {
-    const { rows, problems } = parseCsv(`${ENGLISH}\nX,energy\n`);
+  it('reports rows with the wrong number of fields as line problems', async () => {
+    const { rows, problems } = await parseCsv(`${ENGLISH}\nX,energy\n`, MAX_LINE);
     expect(rows).toEqual([]);
     expect(problems).toEqual([{ line: 2, field: 'body', message: 'has 2 fields; the header has 11' }]);
   });
 
-  it('rejects unknown, repeated and missing columns on line 1', () => {
-    const e = thrown(() => parseCsv('uscc,USCC,colour\nx,y,z\n'));
+  it('rejects unknown, repeated and missing columns on line 1', async () => {
+    const e = await rejected(parseCsv('uscc,USCC,colour\nx,y,z\n', MAX_LINE));
     const fields = (e.details as Array<{ field: string; line: number }>).map((d) => `${d.line}:${d.field}`);
     expect(fields).toEqual(expect.arrayContaining(['1:colour', '1:USCC', '1:dimension', '1:unit']));
   });
 
-  it('rejects an unclosed quote with its line', () => {
-    const e = thrown(() => parseCsv(`${ENGLISH}\nX,"energy\n`));
+  it('rejects an unclosed quote with its line', async () => {
+    const e = await rejected(parseCsv(`${ENGLISH}\nX,"energy\n`, MAX_LINE));
     expect(e.details).toEqual([expect.objectContaining({ field: 'body', line: 2 })]);
+  });
+
+  it('refuses a record longer than the limit with its line, read across many slices', async () => {
+    const row = 'X,energy,industry_it,441602,b,2025-01-01,R-1,e,,1,t';
+    const text = [ENGLISH, ...Array.from({ length: 3000 }, () => row), ','.repeat(300_000), row].join('\n');
+    const e = await rejected(parseCsv(text, 1024));
+    expect(e.getStatus()).toBe(400);
+    expect(e.details).toEqual([{ line: 3002, field: 'body', message: expect.stringContaining('longer than 1024 characters') }]);
+    const ok = await parseCsv([ENGLISH, ...Array.from({ length: 3000 }, () => row)].join('\n'), 1024);
+    expect(ok.rows).toHaveLength(3000);
+    expect(ok.rows[2999].line).toBe(3001);
   });
 
   it('translates DTO paths to CSV columns', () => {
@@ -118,9 +140,9 @@ describe('parseCsv', () => {
 });
 
 describe('parseNdjson', () => {
-  it('reads one object per line, skipping blank lines, and reports bad lines by number', () => {
+  it('reads one object per line, skipping blank lines, and reports bad lines by number', async () => {
     const text = '{"externalRef":"A"}\r\n\n{"externalRef":\n[1]\n{"externalRef":"B","enterprise":{"name":"x"}}';
-    const { rows, problems } = parseNdjson(text);
+    const { rows, problems } = await parseNdjson(text, MAX_LINE);
     expect(rows).toEqual([
       { line: 1, record: { externalRef: 'A' } },
       { line: 5, record: { externalRef: 'B', enterprise: { name: 'x' } } },
@@ -129,6 +151,14 @@ describe('parseNdjson', () => {
       { line: 3, field: 'body', message: expect.stringContaining('not valid JSON') },
       { line: 4, field: 'body', message: 'must be a JSON object' },
     ]);
+  });
+});
+
+describe('parseNdjson limits', () => {
+  it('refuses a line longer than the limit with its number', async () => {
+    const text = ['{"externalRef":"A"}', `{"basis":"${'x'.repeat(2000)}"}`].join('\n');
+    const e = await rejected(parseNdjson(text, 1024));
+    expect(e.details).toEqual([{ line: 2, field: 'body', message: expect.stringContaining('longer than 1024 characters') }]);
   });
 });
 

@@ -1,5 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { isUtf8 } from 'node:buffer';
+import { once } from 'node:events';
+import { yieldEvery } from '../../common/cooperative';
 import { ApiError, FieldProblem, ValidationFailed } from '../../common/http/api-error';
 
 export type ImportFormat = 'csv' | 'ndjson';
@@ -102,52 +105,117 @@ export function decodeBody(body: unknown, contentType: string | undefined): { fo
       { field: 'content-type', message: 'charset must be utf-8 or gb18030' },
     ]);
   }
+  const invalid = () => new ValidationFailed([{ field: 'body', message: `is not valid ${encoding}; name the charset in content-type (utf-8 or gb18030)` }]);
+  if (encoding === 'utf-8') {
+    // Checking and decoding natively is several times faster than TextDecoder on a 30 MB body.
+    if (!isUtf8(body)) throw invalid();
+    const text = body.toString('utf8');
+    return { format, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  }
   try {
     return { format, text: new TextDecoder(encoding, { fatal: true }).decode(body) };
   } catch {
-    throw new ValidationFailed([{ field: 'body', message: `is not valid ${encoding}; name the charset in content-type (utf-8 or gb18030)` }]);
+    throw invalid();
   }
 }
 
-/** One JSON object per line, as for POST /v1/obligations plus an optional `enterprise`; blank lines are skipped. */
-export function parseNdjson(text: string): ParsedFile {
+/**
+ * Reading a file runs in slices with a turn of the event loop between them, so a 30 MB import never holds the
+ * process: /health and every other request are served while it is read.
+ */
+const SLICE_CHARS = 16 * 1024;
+
+function lineTooLong(line: number, maxLineChars: number): ValidationFailed {
+  return new ValidationFailed([{ line, field: 'body', message: `is longer than ${maxLineChars} characters (http.importMaxLineChars); split it or check the file` }]);
+}
+
+/**
+ * Refuses a file with a line longer than `maxLineChars`, naming the first such line, before any parsing: a line
+ * of commas is millions of empty CSV fields, which no per-field limit of the parser would catch.
+ */
+async function checkLineLengths(text: string, maxLineChars: number): Promise<void> {
+  const slice = yieldEvery();
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    const next = text.indexOf('\n', start);
+    const end = next === -1 ? text.length : next;
+    if (end - start > maxLineChars) throw lineTooLong(line, maxLineChars);
+    start = end + 1;
+    await slice();
+  }
+}
+
+/**
+ * One JSON object per line, as for POST /v1/obligations plus an optional `enterprise`; blank lines are skipped.
+ * A line over `maxLineChars` stops the reading with its line number.
+ */
+export async function parseNdjson(text: string, maxLineChars: number): Promise<ParsedFile> {
+  await checkLineLengths(text, maxLineChars);
   const rows: ParsedRow[] = [];
   const problems: FieldProblem[] = [];
-  text.split('\n').forEach((raw, index) => {
+  const slice = yieldEvery();
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
     const line = index + 1;
-    const source = raw.trim();
-    if (!source) return;
+    const source = lines[index].trim();
+    await slice();
+    if (!source) continue;
     let value: unknown;
     try {
       value = JSON.parse(source);
     } catch (e) {
       problems.push({ line, field: 'body', message: `not valid JSON (${(e as Error).message})` });
-      return;
+      continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       problems.push({ line, field: 'body', message: 'must be a JSON object' });
-      return;
+      continue;
     }
     rows.push({ line, record: value as Record<string, unknown> });
-  });
+  }
   return { rows, problems };
 }
 
-/** A CSV with a header row (line 1); every later non-blank record is one obligation. */
-export function parseCsv(text: string, names: CodeNames = {}): ParsedFile {
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw new ValidationFailed([{ line: err.lines, field: 'body', message: `not readable as CSV (${err.message})` }]);
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** The file's records, fed to the parser a slice at a time; a record over `maxLineChars` fails with its line. */
+async function csvRecords(text: string, maxLineChars: number): Promise<CsvRecord[]> {
+  await checkLineLengths(text, maxLineChars);
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxLineChars });
+  const records: CsvRecord[] = [];
+  let failure: (Error & { code?: string; lines?: number }) | undefined;
+  parser.on('readable', () => {
+    for (let r = parser.read(); r !== null; r = parser.read()) records.push(r as CsvRecord);
+  });
+  // A failed parser emits 'error' and no 'end'.
+  const settled = new Promise<void>((resolve) => parser.on('end', resolve).on('error', resolve));
+  parser.on('error', (e) => (failure ??= e));
+  const slice = yieldEvery();
+  for (let i = 0; i < text.length && !failure; i += SLICE_CHARS) {
+    // Without waiting for 'drain', written slices pile up and the stream parses the whole backlog in one go.
+    if (!parser.write(text.slice(i, i + SLICE_CHARS))) await once(parser, 'drain').catch(() => undefined);
+    await slice();
   }
+  if (!failure) {
+    parser.end();
+    await settled;
+  }
+  if (failure?.code === 'CSV_MAX_RECORD_SIZE') throw lineTooLong(failure.lines ?? 0, maxLineChars);
+  if (failure) throw new ValidationFailed([{ line: failure.lines, field: 'body', message: `not readable as CSV (${failure.message})` }]);
+  return records;
+}
+
+/** A CSV with a header row (line 1); every later non-blank record is one obligation. */
+export async function parseCsv(text: string, maxLineChars: number, names: CodeNames = {}): Promise<ParsedFile> {
+  const records = await csvRecords(text, maxLineChars);
   if (records.length === 0) return { rows: [], problems: [] };
   const [header, ...data] = records;
   const columns = mapHeader(header.record, header.info.lines);
   const rows: ParsedRow[] = [];
   const problems: FieldProblem[] = [];
+  const slice = yieldEvery();
   for (const { record, info } of data) {
+    await slice();
     // info.lines is where the record ends; quoted cells may span lines, so count back to where it starts.
     const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
     if (record.every((cell) => cell.trim() === '')) continue;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { EnterpriseEntity } from '../../enterprises/enterprise.entity';
 import { ObligationEntity, ObligationEventEntity } from '../obligation.entity';
 import type { NewObligation } from '../obligations.repository';
 
@@ -23,20 +22,6 @@ export class ImportRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** The county of each registered enterprise among the codes. */
-  async enterpriseCounties(manager: EntityManager, usccs: string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (const part of chunks(usccs)) {
-      // bpchar[] keeps the comparison on the primary key's own type, so the index is used.
-      const rows: Array<{ uscc: string; county: string }> = await manager.query(
-        `SELECT uscc, county FROM enterprises WHERE uscc = ANY($1::bpchar[])`,
-        [part],
-      );
-      for (const r of rows) found.set(r.uscc, r.county);
-    }
-    return found;
-  }
-
   /** Obligations already named by these (department, externalRef) pairs. */
   async obligationsByRef(manager: EntityManager, keys: Array<{ department: string; externalRef: string }>): Promise<ObligationEntity[]> {
     const found: ObligationEntity[] = [];
@@ -52,34 +37,6 @@ export class ImportRepository {
       );
     }
     return found;
-  }
-
-  /** Inserts or updates each enterprise as POST /v1/enterprises does; returns how many were new. */
-  async upsertEnterprises(manager: EntityManager, enterprises: EnterpriseEntity[]): Promise<number> {
-    let created = 0;
-    for (const part of chunks(enterprises)) {
-      const rows: Array<{ created: boolean }> = await manager.query(
-        `INSERT INTO enterprises (uscc, name, county, industry, org_code_valid, created_at, updated_at)
-         SELECT uscc, name, county, industry, org_code_valid, at, at
-           FROM unnest($1::bpchar[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[])
-             AS e(uscc, name, county, industry, org_code_valid, at)
-         ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, county = EXCLUDED.county, industry = EXCLUDED.industry,
-           updated_at = CASE WHEN (enterprises.name, enterprises.county, enterprises.industry)
-                                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.county, EXCLUDED.industry)
-                             THEN EXCLUDED.updated_at ELSE enterprises.updated_at END
-         RETURNING (xmax = 0) AS created`,
-        [
-          part.map((e) => e.uscc),
-          part.map((e) => e.name),
-          part.map((e) => e.county),
-          part.map((e) => e.industry),
-          part.map((e) => e.orgCodeValid),
-          part.map((e) => e.createdAt),
-        ],
-      );
-      created += rows.filter((r) => r.created).length;
-    }
-    return created;
   }
 
   /**

@@ -4,15 +4,18 @@ import { validateSync } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { ApiError, FieldProblem, ValidationFailed } from '../../common/http/api-error';
 import { fieldProblems } from '../../common/http/validation';
+import { Clock } from '../../common/clock';
+import { yieldEvery } from '../../common/cooperative';
 import { Jurisdiction } from '../../common/jurisdiction';
 import { AppConfig } from '../../config/config.schema';
-import type { EnterpriseEntity } from '../../enterprises/enterprise.entity';
+import { EnterpriseEntity, sameMasterData } from '../../enterprises/enterprise.entity';
+import { EnterprisesRepository } from '../../enterprises/enterprises.repository';
 import { EnterprisesService } from '../../enterprises/enterprises.service';
 import type { Principal } from '../../principals/principal';
 import type { ObligationEntity } from '../obligation.entity';
 import { snapshot } from '../obligation.mapper';
 import type { NewObligation } from '../obligations.repository';
-import { assertSameCase, ObligationsService } from '../obligations.service';
+import { assertSameCase, countyMismatch, ObligationsService } from '../obligations.service';
 import { ImportResultDto, ImportRowDto } from './import.dto';
 import { CodeNames, csvField, decodeBody, ImportFormat, nulField, parseCsv, parseNdjson, ParsedRow } from './import.parser';
 import { ImportRepository, refKey } from './import.repository';
@@ -63,8 +66,10 @@ export class ObligationImportService {
     private readonly imports: ImportRepository,
     private readonly obligations: ObligationsService,
     private readonly enterprises: EnterprisesService,
+    private readonly register: EnterprisesRepository,
     private readonly jurisdiction: Jurisdiction,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     const j = config.jurisdiction;
     this.names = {
@@ -75,7 +80,8 @@ export class ObligationImportService {
 
   async import(body: unknown, contentType: string | undefined, principal: Principal): Promise<{ result: ImportResultDto; created: boolean }> {
     const { format, text } = decodeBody(body, contentType);
-    const parsed = format === 'csv' ? parseCsv(text, this.names) : parseNdjson(text);
+    const maxLine = this.config.http.importMaxLineChars;
+    const parsed = format === 'csv' ? await parseCsv(text, maxLine, this.names) : await parseNdjson(text, maxLine);
     const maxRows = this.config.http.importMaxRows;
     if (parsed.rows.length + parsed.problems.length > maxRows) {
       throw new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'TOO_MANY_ROWS', `body: more than ${maxRows} rows; split the file`, [
@@ -85,27 +91,36 @@ export class ObligationImportService {
     if (parsed.rows.length + parsed.problems.length === 0) throw new ValidationFailed([{ field: 'body', message: 'has no rows' }]);
     const problems = new Problems(format);
     problems.list.push(...parsed.problems);
-    const rows = parsed.rows.map((row) => this.check(row, principal, problems)).filter((r): r is CheckedRow => r !== null);
+    const rows: CheckedRow[] = [];
+    // Checking is CPU work: turns of the event loop in between keep every other request served meanwhile.
+    const slice = yieldEvery();
+    for (const row of parsed.rows) {
+      const checked = this.check(row, principal, problems);
+      if (checked) rows.push(checked);
+      await slice();
+    }
     const enterprises = inlineEnterprises(rows, problems);
     const firstLineOf = duplicateRefs(rows, problems);
 
     return this.imports.transaction(async (manager) => {
-      await this.checkEnterprises(manager, rows, enterprises, principal, problems);
+      const known = await this.register.findMany([...new Set(rows.map((r) => r.obligation.uscc))], manager);
+      this.checkEnterprises(rows, known, enterprises, principal, problems);
       const existing = await this.existingCases(manager, rows, firstLineOf, problems);
       if (problems.list.length) throw rejection(problems.list);
-      return this.write(manager, rows, enterprises, existing, principal);
+      return this.write(manager, rows, { known, inline: enterprises }, existing, principal);
     });
   }
 
   private async write(
     manager: EntityManager,
     rows: CheckedRow[],
-    enterprises: Map<string, EnterpriseEntity>,
+    enterprises: { known: Map<string, EnterpriseEntity>; inline: Map<string, EnterpriseEntity> },
     existing: Map<string, ObligationEntity>,
     principal: Principal,
   ): Promise<{ result: ImportResultDto; created: boolean }> {
-    // Sorted by key so that concurrent imports lock the same rows in the same order and cannot deadlock.
-    const enterprisesCreated = await this.imports.upsertEnterprises(manager, [...enterprises.values()].sort((a, b) => (a.uscc < b.uscc ? -1 : 1)));
+    const { known, inline } = enterprises;
+    const changed = [...inline.values()].filter((e) => !known.has(e.uscc) || !sameMasterData(known.get(e.uscc)!, e));
+    const enterprisesCreated = await this.register.save(manager, changed, known, principal, this.clock.now());
     const keyOf = (r: CheckedRow) => refKey(r.obligation.department, r.obligation.externalRef);
     const fresh = rows.filter((r) => !existing.has(keyOf(r))).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
     const ids = await this.imports.insertObligations(manager, fresh.map((r) => r.obligation));
@@ -129,22 +144,31 @@ export class ObligationImportService {
     return { result, created: fresh.length > 0 || enterprisesCreated > 0 };
   }
 
-  /** Every row's enterprise is registered or given in the file, and an inline one may only move what the key may touch. */
-  private async checkEnterprises(
-    manager: EntityManager,
+  /**
+   * Every row's enterprise is registered or given in the file; an inline one may change a known register only as
+   * POST /v1/enterprises would let this key; and the case's county is the enterprise's.
+   */
+  private checkEnterprises(
     rows: CheckedRow[],
+    known: Map<string, EnterpriseEntity>,
     inline: Map<string, EnterpriseEntity>,
     principal: Principal,
     problems: Problems,
-  ): Promise<void> {
-    const known = await this.imports.enterpriseCounties(manager, [...new Set(rows.map((r) => r.obligation.uscc))]);
+  ): void {
     for (const row of rows) {
-      const county = known.get(row.obligation.uscc);
-      if (county === undefined && !inline.has(row.obligation.uscc)) {
+      const stored = known.get(row.obligation.uscc);
+      const enterprise = inline.get(row.obligation.uscc) ?? stored;
+      if (!enterprise) {
         problems.add(row.line, 'uscc', `no enterprise ${row.obligation.uscc} is registered; register it first or give its name and industry`);
-      } else if (row.enterprise && county !== undefined && !principal.mayActInCounty(county)) {
-        problems.add(row.line, 'enterprise.county', `this key may not act in county ${county}, where the enterprise is registered`);
+        continue;
       }
+      if (row.enterprise && stored && !principal.mayActInCounty(stored.county)) {
+        problems.add(row.line, 'enterprise.county', `this key may not act in county ${stored.county}, where the enterprise is registered`);
+      } else if (row.enterprise) {
+        const refused = this.enterprises.masterDataRefusal(stored, row.enterprise, principal);
+        if (refused) problems.add(row.line, 'enterprise', refused);
+      }
+      if (enterprise.county !== row.obligation.county) problems.add(row.line, 'county', countyMismatch(enterprise));
     }
   }
 
@@ -230,13 +254,17 @@ function duplicateRefs(rows: CheckedRow[], problems: Problems): Map<string, numb
   return firstLineOf;
 }
 
+/** Problems listed in a refusal; the count covers them all. A file with more needs fixing at its source anyway. */
+const LISTED_PROBLEMS = 1000;
+
 function rejection(problems: FieldProblem[]): HttpException {
   const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const lines = new Set(sorted.map((p) => p.line)).size;
   const first = sorted[0];
+  const listed = sorted.length > LISTED_PROBLEMS ? ` (the first ${LISTED_PROBLEMS} are listed)` : '';
   return new ValidationFailed(
-    sorted,
-    `${sorted.length} problem(s) on ${lines} line(s), nothing was imported; first: line ${first.line}: ${first.field}: ${first.message}`,
+    sorted.slice(0, LISTED_PROBLEMS),
+    `${sorted.length} problem(s) on ${lines} line(s), nothing was imported${listed}; first: line ${first.line}: ${first.field}: ${first.message}`,
   );
 }
 

@@ -1,12 +1,17 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { LIST_STATES, ListState } from '../public-lists';
 
 export class PublicListQueryDto {
   /** Calendar year the list is cut to (see each list for the date it applies to); the exit list defaults to the current year. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2999) year?: number;
   /** County code from the configured jurisdiction; only that county's entries. */
   @IsOptional() @IsString() county?: string;
+  /** current (default): entries on the list now; removed: entries that left it, with 移出日期; all: both. */
+  @IsOptional() @IsIn(LIST_STATES) state?: ListState;
+  /** The exit list only: dismantled, sealed or closed, so sealed lines can be read apart from dismantled ones. */
+  @IsOptional() @IsIn(['dismantled', 'sealed', 'closed']) method?: 'dismantled' | 'sealed' | 'closed';
   /** json (default): one page of `{items, nextCursor}`; csv: the whole filtered list as a UTF-8 CSV with a BOM and Chinese headers. */
   @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
   /** Cursor from the previous page's nextCursor (JSON only). */
@@ -33,45 +38,48 @@ export class CapacityLineDto {
   unit: string;
 }
 
+/** The national list format's fields (DESIGN section 1), on every list. */
 export class ListedEnterpriseDto {
-  /** Enterprise name. */
+  /** Enterprise name (企业名称); on the sanctions list, the name the record was signed with. */
   name: string;
-  /** Unified social credit code. */
+  /** Unified social credit code (统一社会信用代码). */
   uscc: string;
   /** County of the case. */
   county: CodeNameDto;
   /** Dimension the enterprise failed (energy 能耗, environment 环保, ...). */
   dimension: CodeNameDto;
-  /** Responsible department. */
+  /** The deciding department (认定部门). */
   department: CodeNameDto;
+  /** The legal basis of the decision (认定依据). */
+  basis: string;
+  /** The day the entry joined the list (列入日期). */
+  listedOn: string;
+  /** The day it left the list (移出日期); null while it is on it. */
+  removedOn: string | null;
 }
 
 export class YellowListItemDto extends ListedEnterpriseDto {
-  /** Legal basis of the order. */
-  basis: string;
-  /** Day the rectification order was issued. */
+  /** Day the rectification order was issued (the entry's listedOn). */
   issuedOn: string;
   /** Last day to rectify: the extended deadline when an extension was granted. */
   deadline: string;
   /** True when the deadline is an extension. */
   extended: boolean;
-  /** True once the deadline day has ended in the jurisdiction's time zone. */
+  /** True while in rectification once the deadline day has ended in the jurisdiction's time zone. */
   overdue: boolean;
 }
 
 export class RedListItemDto extends ListedEnterpriseDto {
-  /** Legal basis of the order. */
-  basis: string;
   /** Day the obligation was issued. */
   issuedOn: string;
   /** Day the exit (closure) was ordered; null when the case opened with the exit order. */
   decidedOn: string | null;
-  /** Last day to complete exit. */
+  /** Last day the exit order gave. */
   exitDeadline: string;
-  /** Where the case stands: exit_ordered, notified, sanctioned or exited. */
-  stage: CodeNameDto;
-  /** Day exit was completed, once it was. */
-  completedOn: string | null;
+  /** Day of the closure (the entry's listedOn). */
+  completedOn: string;
+  /** Capacity closed. */
+  capacity: CapacityLineDto[];
 }
 
 export class ExitListItemDto extends ListedEnterpriseDto {
@@ -81,8 +89,12 @@ export class ExitListItemDto extends ListedEnterpriseDto {
   capacity: CapacityLineDto[];
   /** How the capacity exited: dismantled 拆除, sealed 封存 or closed 关停. */
   method: CodeNameDto;
-  /** Day exit was completed. */
+  /** Day exit was completed (the entry's listedOn). */
   completedOn: string;
+  /** Sealed capacity: the time limit for dismantling it; null otherwise. */
+  dismantleBy: string | null;
+  /** Sealed capacity: the day its dismantling was reported, once it was. */
+  dismantledOn: string | null;
 }
 
 export class SanctionListItemDto extends ListedEnterpriseDto {
@@ -90,10 +102,12 @@ export class SanctionListItemDto extends ListedEnterpriseDto {
   recordId: string;
   /** Restriction domains (联合惩戒措施) the record imposes. */
   measures: string[];
-  /** Day the record was listed. */
-  listedOn: string;
   /** Day publication ends at the latest. */
   publicationEndsOn: string;
+  /** active, or revoked (then removedOn is the revocation's date). */
+  status: 'active' | 'revoked';
+  /** Why it was revoked: exit_completed (credit repair) or expired. */
+  revocationReason: string | null;
 }
 
 export class PublicListPageDto {

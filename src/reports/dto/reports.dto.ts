@@ -9,11 +9,15 @@ export class SummaryQueryDto {
   @IsOptional() @IsCivilDate() from?: string;
   /** Last day of the period, inclusive; not before from. */
   @IsOptional() @IsCivilDate() to?: string;
-  /** june: Jan 1 - May 31 (reports due before June); december: Jun 1 - Nov 30; year: Jan 1 - Dec 31. Excludes from and to. */
+  /**
+   * june: Jan 1 - May 31 (departments' report due before June); december: Jun 1 - Nov 30 (due before December);
+   * county_summary: Jan 1 - Dec 20, one row per county (the counties' year summary due 21 December);
+   * year: Jan 1 - Dec 31. Excludes from and to.
+   */
   @IsOptional() @IsIn(PRESET_NAMES) preset?: Preset;
   /** Year of the preset; the current year by default. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2999) year?: number;
-  /** What the rows are: county (default), department, industry or dimension. */
+  /** What the rows are: county (default, and the only one with county_summary), department, industry or dimension. */
   @IsOptional() @IsIn(GROUP_BYS) groupBy?: GroupBy;
   /** json (default) or csv (UTF-8 with a byte order mark, Chinese headers, one line per group and a total). */
   @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
@@ -23,6 +27,15 @@ export class CapacityAmountDto {
   /** Unit as the obligations gave it, e.g. 万吨/年 or MW. */
   unit: string;
   /** Sum of the amounts in that unit. */
+  amount: number;
+}
+
+export class EquipmentAmountDto {
+  /** Equipment as the obligation or the exit report named it. */
+  equipment: string;
+  /** Production line, when named. */
+  line: string | null;
+  unit: string;
   amount: number;
 }
 
@@ -53,6 +66,8 @@ export class SummaryGroupDto {
   obligations: Record<string, number>;
   /** Capacity of obligations whose exit completed within the period, per unit. */
   capacityExited: CapacityAmountDto[];
+  /** The same capacity by equipment and production line (the counties' year summary lists it). */
+  equipmentExited: EquipmentAmountDto[];
   /** Sanction records issued and revoked within the period. */
   records: RecordCountsDto;
   /** Deliveries (to agencies and the national platform) created within the period, of this group's records, by current status. */
@@ -68,6 +83,8 @@ export class SummaryDto {
   groupBy: GroupBy;
   /** When the report was read (ISO 8601). */
   asOf: string;
+  /** Set when a department key read the report: only that department's cases are counted. */
+  department?: string;
   /** One per configured county or department (or per industry or dimension), plus any other code found in the data. */
   groups: SummaryGroupDto[];
   /** The sums over all groups. */
