@@ -38,10 +38,10 @@ async function seedGateway(db: Client): Promise<void> {
   // Reconciliation never reads obligations; without this key the seed is about records alone.
   await db.query('ALTER TABLE records DROP CONSTRAINT records_obligation_id_fkey');
   await db.query(
-    `INSERT INTO records (record_id, obligation_id, missed_deadline, uscc, department, county, dimension, status, current_version,
+    `INSERT INTO records (record_id, obligation_id, missed_deadline, uscc, subject_name, department, county, dimension, status, current_version,
                           measures, listed_on, repair_eligible_on, publication_ends_on, issued_at)
      SELECT '01J' || lpad(g::text, 22, '0') || '0', gen_random_uuid(), '2025-05-20', '91441600' || lpad((g % 100000)::text, 10, '0'),
-            'industry_it', '441602', 'energy', 'active', 1, ARRAY['land_supply'], '2025-05-21', '2025-08-21', '2028-05-21', now()
+            '河源市基准钢铁有限公司' || g, 'industry_it', '441602', 'energy', 'active', 1, ARRAY['land_supply'], '2025-05-21', '2025-08-21', '2028-05-21', now()
        FROM generate_series(1, $1) g`,
     [TOTAL],
   );
