@@ -2,21 +2,25 @@
  * Sweep benchmark: 1,000,000 obligations of which 100,000 are past their exit deadline (notice period 0),
  * 9 subscriptions (one per restriction domain); one sweep. Prints throughput, wall time, peak RSS, and the
  * ratio to a plain INSERT ... SELECT writing the same number of delivery rows in the same run.
- *   npm run bench:sweep            (OBLIGATIONS / OVERDUE override the sizes)
+ *   npm run bench:sweep [-- OBLIGATIONS OVERDUE [--with-log]]
+ * With --with-log the transparency log's checkpointer runs during the sweep, as on a worker instance
+ * (bench/ledger.ts runs the sweep both ways for the ratio).
  */
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { FixedClock } from '../src/common/clock';
 import { MEASURES } from '../src/common/domain';
 import { loadConfig } from '../src/config/load-config';
+import { Checkpointer } from '../src/ledger/checkpointer.service';
 import { SweepService } from '../src/sweep/sweep.service';
 import { createScratchDatabase, prepareTemplateDatabase } from '../test/support/database';
 
-const TOTAL = Number(process.argv[2] ?? 1_000_000);
-const OVERDUE = Number(process.argv[3] ?? 100_000);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const TOTAL = Number(args[0] ?? 1_000_000);
+const OVERDUE = Number(args[1] ?? 100_000);
 const AS_OF = '2026-03-01T08:00:00+08:00';
 
-async function seed(db: Client): Promise<void> {
+async function seed(db: Client, TOTAL: number, OVERDUE: number): Promise<void> {
   const enterprises = Math.ceil(TOTAL / 10);
   await db.query(
     `INSERT INTO enterprises (uscc, name, county, industry, org_code_valid, created_at, updated_at)
@@ -58,15 +62,26 @@ async function plainInsertSelect(db: Client, rows: number): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function main(): Promise<void> {
+export interface SweepRun {
+  wall: number;
+  counts: { examined: number; notified: number; sanctioned: number; deliveries: number };
+  /** The plain INSERT ... SELECT of as many delivery rows, in the same run (the machine's pace then). */
+  plain: number;
+  /** With the log: how long after the sweep the checkpoint covered every entry it wrote. */
+  catchUpSeconds?: number;
+}
+
+/** One sweep over a freshly seeded scratch database; `print` gets the usual report lines. */
+export async function runSweepBench(total: number, overdue: number, withLog: boolean, print: (line: string) => void = console.log): Promise<SweepRun> {
   await prepareTemplateDatabase();
   const scratch = await createScratchDatabase();
   const db = new Client({ connectionString: scratch.url });
   await db.connect();
+  const [TOTAL, OVERDUE] = [total, overdue];
   try {
     const seedStart = Date.now();
-    await seed(db);
-    console.log(`seeded ${TOTAL} obligations (${OVERDUE} overdue) and 9 subscriptions in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    await seed(db, TOTAL, OVERDUE);
+    print(`seeded ${TOTAL} obligations (${OVERDUE} overdue) and 9 subscriptions in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
     const config = loadConfig({
       env: { ...process.env, NODE_ENV: 'test' },
       overrides: {
@@ -79,29 +94,41 @@ async function main(): Promise<void> {
     });
     const app = await createApp(config, { clock: new FixedClock(new Date(AS_OF)) });
     await app.init();
+    // The checkpointer as a worker instance runs it (the relay stays off: only the sweep is measured).
+    if (withLog) app.get(Checkpointer).startPeriodic();
     const rssBefore = process.memoryUsage().rss;
     const started = process.hrtime.bigint();
     const counts = await app.get(SweepService).run('bench');
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    let catchUpSeconds: number | undefined;
+    if (withLog) {
+      const head = Number((await db.query('SELECT seq FROM ledger_head')).rows[0].seq);
+      await app.get(Checkpointer).covering(head);
+      catchUpSeconds = Number(process.hrtime.bigint() - started) / 1e9 - wall;
+    }
     await app.close();
     const plain = await plainInsertSelect(db, counts.deliveries);
     const peak = process.resourceUsage().maxRSS / 1024;
-    console.log(
+    print(
       JSON.stringify({ examined: counts.examined, notified: counts.notified, sanctioned: counts.sanctioned, deliveryRows: counts.deliveries }),
     );
-    console.log(`wall time            ${wall.toFixed(1)} s`);
-    console.log(`obligations/s        ${Math.round(TOTAL / wall)} (of ${TOTAL} held; ${counts.examined} overdue examined)`);
-    console.log(`records signed/s     ${Math.round(counts.sanctioned / wall)}`);
-    console.log(`delivery rows        ${counts.deliveries}`);
-    console.log(`peak RSS             ${peak.toFixed(0)} MiB (at sweep start ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
-    console.log(`plain INSERT..SELECT ${plain.toFixed(2)} s for ${counts.deliveries} rows; sweep / plain = ${(wall / plain).toFixed(1)}x`);
+    print(`wall time            ${wall.toFixed(1)} s`);
+    print(`obligations/s        ${Math.round(TOTAL / wall)} (of ${TOTAL} held; ${counts.examined} overdue examined)`);
+    print(`records signed/s     ${Math.round(counts.sanctioned / wall)}`);
+    print(`delivery rows        ${counts.deliveries}`);
+    print(`peak RSS             ${peak.toFixed(0)} MiB (at sweep start ${(rssBefore / 2 ** 20).toFixed(0)} MiB)`);
+    print(`plain INSERT..SELECT ${plain.toFixed(2)} s for ${counts.deliveries} rows; sweep / plain = ${(wall / plain).toFixed(1)}x`);
+    if (catchUpSeconds !== undefined) print(`transparency log     checkpoint covered every entry ${catchUpSeconds.toFixed(2)} s after the sweep ended`);
+    return { wall, counts, plain, catchUpSeconds };
   } finally {
     await db.end();
     await scratch.drop();
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  runSweepBench(TOTAL, OVERDUE, process.argv.includes('--with-log')).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -14,6 +14,9 @@ export interface Receipt {
   /** The JWS verified against the gateway's JWKS and signs exactly the record pushed. */
   verified: boolean;
   reason?: string;
+  /** The push's `inclusion` proves the record is in the gateway's transparency log (against a signed checkpoint). */
+  proven: boolean;
+  proofReason?: string;
   /** How many times this webhook-id arrived; the receipt itself is kept once. */
   deliveries: number;
 }
@@ -116,7 +119,7 @@ async function receive(ctx: SandboxContext, agency: Agency, req: FastifyRequest,
 
 /** Reads the pushed body; a bad JWS is kept as unverified, with the reason, for tests to assert on. */
 async function inspect(ctx: SandboxContext, webhookId: string, body: unknown): Promise<Receipt> {
-  const { type, record, jws } = (body ?? {}) as { type?: unknown; record?: Record<string, unknown>; jws?: unknown };
+  const { type, record, jws, inclusion } = (body ?? {}) as { type?: unknown; record?: Record<string, unknown>; jws?: unknown; inclusion?: unknown };
   const receipt: Receipt = {
     webhookId,
     type: typeof type === 'string' ? type : null,
@@ -125,6 +128,7 @@ async function inspect(ctx: SandboxContext, webhookId: string, body: unknown): P
     measures: Array.isArray(record?.measures) ? (record!.measures as string[]) : [],
     receivedAt: ctx.now().toISOString(),
     verified: false,
+    proven: false,
     deliveries: 1,
   };
   if (typeof jws !== 'string' || !record || typeof record !== 'object') receipt.reason = 'body: needs {type, record, jws}';
@@ -135,6 +139,12 @@ async function inspect(ctx: SandboxContext, webhookId: string, body: unknown): P
       receipt.verified = true;
     } catch (e) {
       receipt.reason = e instanceof JwksUnavailable ? `cannot read the gateway's JWKS: ${e.message}` : (e as Error).message;
+    }
+    try {
+      await ctx.jwks.verifyInclusion(record, inclusion);
+      receipt.proven = true;
+    } catch (e) {
+      receipt.proofReason = e instanceof JwksUnavailable ? `cannot read the gateway's JWKS: ${e.message}` : (e as Error).message;
     }
   }
   return receipt;

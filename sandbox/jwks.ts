@@ -1,7 +1,10 @@
 import { decodeProtectedHeader, JSONWebKeySet } from 'jose';
+import { verifyRecordInclusion } from '../src/ledger/verify-push';
 import { verifyRecordJws } from '../src/signing/verify';
 
 const REFETCH_AFTER_MS = 1000;
+/** Keys are read again this often anyway, so a revocation (which adds no kid) reaches the sandbox soon. */
+const MAX_AGE_MS = 5000;
 
 /** Thrown when the gateway's JWKS cannot be read: a transient state, not a verdict on any record. */
 export class JwksUnavailable extends Error {}
@@ -12,6 +15,7 @@ export class JwksUnavailable extends Error {}
  */
 export class JwksClient {
   private keys: JSONWebKeySet | null = null;
+  private fetchedAt = 0;
   private pending: Promise<JSONWebKeySet> | null = null;
   /** Kids still absent after a fetch, and when: a batch signed with an unpublished key fetches once, not per item. */
   private readonly missing = new Map<string, number>();
@@ -28,21 +32,31 @@ export class JwksClient {
     this.missing.clear();
   }
 
-  /** The signed record when `jws` signs exactly `record`; throws Error with the reason otherwise. */
+  /** The signed record when `jws` signs exactly `record` with a key valid then; throws Error with the reason otherwise. */
   async verify(jws: string, record: unknown): Promise<Record<string, unknown>> {
+    return verifyRecordJws(jws, await this.keysFor(jws), record);
+  }
+
+  /** That the pushed `inclusion` proves the record is in the gateway's transparency log; throws Error with the reason. */
+  async verifyInclusion(record: Record<string, unknown>, inclusion: unknown): Promise<number> {
+    const jws = (inclusion as { checkpoint?: { jws?: unknown } } | undefined)?.checkpoint?.jws;
+    return verifyRecordInclusion(record, inclusion, typeof jws === 'string' ? await this.keysFor(jws) : { keys: [] });
+  }
+
+  private async keysFor(jws: string): Promise<JSONWebKeySet> {
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(jws).kid;
     } catch {
       throw new Error('jws: unreadable protected header');
     }
-    let keys = this.keys ?? (await this.fetch());
+    let keys = this.keys && Date.now() - this.fetchedAt < MAX_AGE_MS ? this.keys : await this.fetch();
     if (typeof kid === 'string' && !hasKid(keys, kid) && this.mayRefetch(kid)) {
       keys = await this.fetch();
       if (hasKid(keys, kid)) this.missing.delete(kid);
       else this.missing.set(kid, Date.now());
     }
-    return verifyRecordJws(jws, keys, record);
+    return keys;
   }
 
   private mayRefetch(kid: string): boolean {
@@ -66,6 +80,7 @@ export class JwksClient {
     const body = (await res.json().catch(() => null)) as JSONWebKeySet | null;
     if (!body || !Array.isArray(body.keys)) throw new JwksUnavailable(`${this.url}: not a JWKS`);
     this.keys = body;
+    this.fetchedAt = Date.now();
     return body;
   }
 }

@@ -15,6 +15,7 @@ interface Item {
   type: string;
   record: Record<string, unknown>;
   jws: string;
+  inclusion?: unknown;
 }
 
 /** The national platform's state: a summary per record and the bodies of the latest few. */
@@ -91,10 +92,10 @@ async function batch(ctx: SandboxContext, state: PlatformState, req: FastifyRequ
   return reply.send({ results });
 }
 
-/** Why the item is refused, or null when its JWS signs exactly its record. */
+/** Why the item is refused, or null when its JWS signs exactly its record and its inclusion proof (when sent) holds. */
 async function verdict(ctx: SandboxContext, item: unknown): Promise<string | null> {
   if (!item || typeof item !== 'object') return 'item: must be an object';
-  const { type, record, jws } = item as Partial<Item>;
+  const { type, record, jws, inclusion } = item as Partial<Item>;
   if (typeof type !== 'string' || !EVENTS.includes(type)) return `type: one of ${EVENTS.join(', ')}`;
   if (!record || typeof record !== 'object' || Array.isArray(record)) return 'record: must be an object';
   if (typeof record.recordId !== 'string' || !record.recordId) return 'record.recordId: required string';
@@ -103,6 +104,7 @@ async function verdict(ctx: SandboxContext, item: unknown): Promise<string | nul
   if (typeof jws !== 'string') return 'jws: required string';
   try {
     await ctx.jwks.verify(jws, record);
+    if (inclusion !== undefined) await ctx.jwks.verifyInclusion(record, inclusion);
     return null;
   } catch (e) {
     if (e instanceof JwksUnavailable) throw e;

@@ -10,11 +10,16 @@ import { createValidationPipe } from './common/http/validation';
 import { refuseTextBodies, registerBulkContentTypes } from './common/http/content-types';
 import { setupConsole } from './console/console.setup';
 import { createRootLogger, nestLoggerOver, registerAccessLog } from './common/logging/http-logging';
+import { authenticateEarly } from './principals/authenticate-early';
+import { PrincipalsService } from './principals/principals.service';
 
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
+    // A client that sends its request slowly (headers or body) holds a socket and a parser: both are bounded.
+    requestTimeout: config.http.requestTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
@@ -26,7 +31,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     logger: nestLoggerOver(logger),
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe({ maxDepth: config.http.jsonMaxDepth, maxArrayLength: config.http.jsonMaxArrayLength }));
   app.useGlobalFilters(new ErrorFilter());
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   // Fastify's own errors (body parsing, size limits) reach ErrorFilter through Nest's exception layer.
@@ -36,6 +41,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     done();
   });
   registerAccessLog(fastify, logger);
+  authenticateEarly(fastify, app.get(PrincipalsService));
   refuseTextBodies(fastify);
   registerBulkContentTypes(fastify, config.http.importBodyLimitBytes);
   await setupConsole(app);

@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from './cli/args';
 import { CliModule } from './cli/cli.module';
+import { keyCommands } from './cli/keys.commands';
 import { Command, principalCommands } from './cli/principal.commands';
 import { signingCommands, StandaloneCommand } from './cli/signing.commands';
 import { ConfigError, loadConfig } from './config/load-config';
 import { DependencyUnavailable, EXIT_UNAVAILABLE, waitForDependencies } from './common/dependencies';
 import { ApiError } from './common/http/api-error';
 
-const COMMANDS: Record<string, Command> = { ...principalCommands };
-// These need only the config (keys, offline verification): no database is opened for them.
+const COMMANDS: Record<string, Command> = { ...principalCommands, ...keyCommands };
+// These need only the config (offline verification): no database is opened for them.
 const STANDALONE: Record<string, StandaloneCommand> = { ...signingCommands };
 
 async function main(): Promise<number> {

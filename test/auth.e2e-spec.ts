@@ -1,4 +1,7 @@
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory';
 import { PrincipalsService } from '../src/principals/principals.service';
+import { eventually } from './support/delivery-fixtures';
 import { startTestApp, TestApp } from './support/app';
 import { enterprise, obligation, uscc } from './support/fixtures';
 
@@ -31,6 +34,24 @@ describe('authentication and scope', () => {
     expect((await t.request('GET', '/v1/obligations', { key: p.key })).status).toBe(200);
     await t.app.get(PrincipalsService).revoke(p.id);
     expectUnauthenticated(await t.request('GET', '/v1/obligations', { key: p.key }));
+  });
+
+  it('stops a revoked key on every instance that holds it in memory, whoever revoked it', async () => {
+    const cached = await startTestApp({ auth: { cacheTtlMs: 600_000, revocationCheckMs: 200 } });
+    const other = await createApp(cached.config, { clock: cached.clock });
+    await other.listen(0, '127.0.0.1');
+    try {
+      const otherUrl = `http://127.0.0.1:${(other.getHttpServer().address() as { port: number }).port}`;
+      const p = await cached.principal({ role: 'operator' });
+      const status = (base: string) => fetch(`${base}/v1/obligations`, { headers: { authorization: `Bearer ${p.key}` } }).then((r) => r.status);
+      expect([await status(cached.baseUrl), await status(otherUrl)]).toEqual([200, 200]);
+      // As the CLI of another host would: straight in the database, telling no instance.
+      await cached.app.get(DataSource).query('UPDATE principals SET revoked_at = now() WHERE id = $1', [p.id]);
+      await eventually(async () => [await status(cached.baseUrl), await status(otherUrl)], (s) => s[0] === 401 && s[1] === 401, 5000);
+    } finally {
+      await other.close();
+      await cached.close();
+    }
   });
 
   it('refuses a role the route does not allow', async () => {
@@ -94,6 +115,10 @@ describe('authentication and scope', () => {
       body: obligation(uscc(2), 'AUTH-CTY-4', { department: 'development_reform' }),
     });
     expect([outside.status, otherDept.status]).toEqual([201, 201]);
+    // The same case number in its own county: a conflict, which names no case of another county.
+    const clash = await t.request('POST', '/v1/obligations', { key: scoped, body: obligation(uscc(2), 'AUTH-CTY-3') });
+    expect(clash.status).toBe(409);
+    expect(JSON.stringify(clash.body)).not.toContain(outside.body.id);
     expect((await t.request('GET', `/v1/obligations/${outside.body.id}`, { key: scoped })).status).toBe(403);
     expect((await t.request('POST', `/v1/obligations/${outside.body.id}/rectified`, { key: scoped, body: { verifiedOn: '2025-05-01' } })).status).toBe(403);
 

@@ -112,6 +112,17 @@ function shanghai(iso: string): string {
     expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: otherCookie } })).status).toBe(200);
     await db.query('UPDATE principals SET revoked_at = now() WHERE id = $1', [other.id]);
     expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: otherCookie } })).status).toBe(401);
+    // Signing out with the key ends the cookie on the server too, not only in the browser that drops it.
+    const third = await t.principal({ role: 'operator' });
+    const thirdCookie = (await t.request('POST', '/v1/console/session', { key: third.key })).headers.get('set-cookie')!.split(';')[0];
+    expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: thirdCookie } })).status).toBe(200);
+    expect((await t.request('DELETE', '/v1/console/session')).status).toBe(204);
+    expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: thirdCookie } })).status).toBe(200);
+    expect((await t.request('DELETE', '/v1/console/session', { key: third.key })).status).toBe(204);
+    expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: thirdCookie } })).status).toBe(401);
+    t.clock.advance(1);
+    const again = (await t.request('POST', '/v1/console/session', { key: third.key })).headers.get('set-cookie')!.split(';')[0];
+    expect((await t.request('GET', '/ops/queues/api/queues', { headers: { cookie: again } })).status).toBe(200);
   });
 
   it('signs in, switches language, and keeps the key out of the address and of localStorage', async () => {

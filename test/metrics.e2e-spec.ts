@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { MetricsRepository } from '../src/metrics/metrics.repository';
+import { eventually } from './support/delivery-fixtures';
 import { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import { startTestApp, TestApp } from './support/app';
 import { exitOrdered, sweep } from './support/sweep-fixtures';
@@ -35,7 +37,7 @@ describe('GET /metrics', () => {
     samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
   beforeAll(async () => {
-    t = await startTestApp({ outbound: { allow: ['127.0.0.1'] }, delivery: { relayIntervalMs: 3_600_000 } });
+    t = await startTestApp({ outbound: { allow: ['127.0.0.1'] }, delivery: { relayIntervalMs: 3_600_000 }, metrics: { refreshMs: 1000 } });
     const admin = await t.key({ role: 'admin' });
     const dept = await t.key({ role: 'department', department: 'industry_it' });
     const operator = await t.key({ role: 'operator' });
@@ -70,11 +72,27 @@ describe('GET /metrics', () => {
     expect(value(await scrape(), 'gateway_oldest_pending_seconds')).toBe(3600);
   });
 
-  it('follows changes on the next scrape rather than keeping stale series', async () => {
+  it('counts the deliveries once per period however many scrape, and follows changes after it', async () => {
+    const repository = t.app.get(MetricsRepository);
+    const counts = jest.spyOn(repository, 'deliveryCounts');
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await Promise.all(Array.from({ length: 30 }, () => scrape()));
+    expect(counts.mock.calls.length).toBeLessThanOrEqual(2);
+    counts.mockRestore();
     await t.app.get(DataSource).query(`UPDATE deliveries SET status = 'cancelled' WHERE target = $1 AND status = 'dead'`, [sub]);
-    const samples = await scrape();
-    expect(value(samples, 'gateway_deliveries', { status: 'dead', target: sub })).toBeUndefined();
+    const samples = await eventually(scrape, (s) => value(s, 'gateway_deliveries', { status: 'dead', target: sub }) === undefined);
     expect(value(samples, 'gateway_deliveries', { status: 'cancelled', target: sub })).toBe(2);
+  });
+
+  it('asks for a token when one is configured', async () => {
+    const guarded = await startTestApp({ metrics: { refreshMs: 200, token: 'scrape-secret-1234' } });
+    try {
+      expect((await guarded.request('GET', '/metrics')).status).toBe(401);
+      expect((await guarded.request('GET', '/metrics', { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+      expect((await guarded.request('GET', '/metrics', { headers: { authorization: 'Bearer scrape-secret-1234' } })).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('shows queue depth for both queues, the worker metrics and process metrics', async () => {

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { QueryRecorder } from '../src/restrictions/query-log/query-recorder';
+import { batchHash } from '../src/restrictions/query-log/query-buffer';
 import { QueryRetention } from '../src/restrictions/query-log/query-retention';
 import { startTestApp, TestApp } from './support/app';
 import { uscc } from './support/fixtures';
@@ -39,6 +40,24 @@ describe('restriction rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('rate limit'), details: { limit: 3, retryAfterSeconds: retryAfter } });
     expect((await t.request('POST', '/v1/restrictions:batch', { key, body: { usccs: [uscc(1)] } })).status).toBe(429);
+  });
+
+  it('counts the codes a batch looks up against the codes allowance', async () => {
+    const codes = await startTestApp({ restrictions: { rateLimit: { limit: 100, codes: 10, ttlMs: 60000 } } });
+    try {
+      const key = await codes.key(AGENCY);
+      const batch = (n: number) => codes.request('POST', '/v1/restrictions:batch', { key, body: { usccs: Array.from({ length: n }, (_, i) => uscc(20 + i)) } });
+      expect((await batch(8)).status).toBe(200);
+      expect((await codes.request('GET', `/v1/restrictions/${uscc(1)}`, { key })).status).toBe(200);
+      const refused = await batch(3);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('10 codes looked up per 60 s'), details: { limit: 10, unit: 'codes' } });
+      expect((await codes.request('GET', `/v1/restrictions/${uscc(1)}`, { key })).status).toBe(429);
+      // Another principal's allowance is its own.
+      expect((await codes.request('GET', `/v1/restrictions/${uscc(1)}`, { key: await codes.key(AGENCY) })).status).toBe(200);
+    } finally {
+      await codes.close();
+    }
   });
 
   it('limits each principal on its own and leaves other routes alone', async () => {
@@ -87,7 +106,7 @@ describe('restriction query audit', () => {
   });
   afterAll(() => t.close());
 
-  it('records every code looked up, each code of a batch with batch=true, readable by admins only', async () => {
+  it('records one row per request, a batch with its count and hash of codes, readable by admins only', async () => {
     t.clock.set('2025-06-01T04:00:00Z');
     expect((await t.request('GET', `/v1/restrictions/${uscc(11)}`, { key: one.key })).status).toBe(200);
     t.clock.set('2025-06-01T05:00:00Z');
@@ -98,26 +117,35 @@ describe('restriction query audit', () => {
     const page = await list();
     expect(page.status).toBe(200);
     expect(page.body.nextCursor).toBeNull();
-    expect(page.body.items.map((i: any) => [i.principal.id, i.uscc, i.batch])).toEqual([
-      [two.id, uscc(12), true],
-      [two.id, uscc(11), true],
-      [two.id, uscc(12), true],
-      [one.id, uscc(11), false],
+    expect(page.body.items).toEqual([
+      {
+        id: expect.any(String),
+        principal: { id: two.id, name: two.name },
+        uscc: null,
+        at: '2025-06-01T05:00:00.000Z',
+        batch: true,
+        codes: 3,
+        codesHash: batchHash([uscc(12), uscc(11), uscc(12)]),
+      },
+      { id: expect.any(String), principal: { id: one.id, name: one.name }, uscc: uscc(11), at: '2025-06-01T04:00:00.000Z', batch: false, codes: 1, codesHash: null },
     ]);
-    expect(page.body.items[3]).toEqual({ id: expect.any(String), principal: { id: one.id, name: one.name }, uscc: uscc(11), at: '2025-06-01T04:00:00.000Z', batch: false });
 
     expect((await list('', operator)).status).toBe(403);
     expect((await list('', one.key)).status).toBe(403);
   });
 
   it('filters by principal, code and time, and pages newest first without gaps or repeats', async () => {
-    const codes = (query: string) => list(query).then((r) => r.body.items.map((i: any) => `${i.principal.name}:${i.uscc}`));
-    expect(await codes(`?principalId=${one.id}`)).toEqual([`${one.name}:${uscc(11)}`]);
-    expect(await codes(`?uscc=${uscc(11)}`)).toEqual([`${two.name}:${uscc(11)}`, `${one.name}:${uscc(11)}`]);
-    expect(await codes(`?since=2025-06-01T12:30:00%2B08:00`)).toHaveLength(3);
+    for (let n = 0; n < 3; n++) expect((await t.request('GET', `/v1/restrictions/${uscc(30 + n)}`, { key: one.key })).status).toBe(200);
+    await flush();
+    const codes = (query: string) => list(query).then((r) => r.body.items.map((i: any) => `${i.principal.name}:${i.uscc ?? i.codes}`));
+    expect(await codes(`?principalId=${two.id}`)).toEqual([`${two.name}:3`]);
+    // A batch keeps its codes' hash, not the codes: a code filter finds single lookups.
+    expect(await codes(`?uscc=${uscc(11)}`)).toEqual([`${one.name}:${uscc(11)}`]);
+    expect(await codes(`?since=2025-06-01T12:30:00%2B08:00`)).toHaveLength(4);
     expect(await codes(`?until=2025-06-01T12:30:00%2B08:00`)).toEqual([`${one.name}:${uscc(11)}`]);
 
     const all = (await list()).body.items.map((i: any) => i.id);
+    expect(all).toHaveLength(5);
     const first = await list('?limit=3');
     expect(first.body.items).toHaveLength(3);
     const rest = await list(`?limit=3&cursor=${first.body.nextCursor}`);
@@ -132,8 +160,7 @@ describe('restriction query audit', () => {
 
   it('deletes, in batches, only rows older than the retention period', async () => {
     t.clock.set('2025-04-01T00:00:00Z');
-    const old = Array.from({ length: 150 }, (_, i) => uscc(100 + i));
-    expect((await t.request('POST', '/v1/restrictions:batch', { key: one.key, body: { usccs: old } })).status).toBe(200);
+    for (let i = 0; i < 150; i++) expect((await t.request('GET', `/v1/restrictions/${uscc(100 + i)}`, { key: one.key })).status).toBe(200);
     t.clock.set('2025-05-02T04:00:01Z');
     expect((await t.request('GET', `/v1/restrictions/${uscc(13)}`, { key: one.key })).status).toBe(200);
     await flush();

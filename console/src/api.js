@@ -30,6 +30,11 @@ export function remember(key, who) {
   sessionStorage.setItem(WHO, JSON.stringify(who));
 }
 
+/** The stored key, for the one call that must still carry it after sign-out has begun. */
+export function storedKey() {
+  return sessionStorage.getItem(KEY);
+}
+
 export function forget() {
   sessionStorage.removeItem(KEY);
   sessionStorage.removeItem(WHO);

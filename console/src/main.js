@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, forget, savedWho, setUnauthorizedHandler } from './api.js';
+import { api, forget, savedWho, setUnauthorizedHandler, storedKey } from './api.js';
 import { initialLang, LANGS, saveLang, translator } from './i18n.js';
 import { makeTime } from './time.js';
 import { Ctx } from './ui.js';
@@ -81,10 +81,12 @@ function App() {
     setLangState(l);
   };
   const signOut = useCallback((expired = false) => {
+    // With the key, the gateway also refuses the dashboard cookie on every instance, not just in this browser.
+    const key = storedKey();
     forget();
     setWho(null);
     setEnded(expired);
-    void api('DELETE', '/v1/console/session', undefined, null).catch(() => {});
+    void api('DELETE', '/v1/console/session', undefined, expired ? null : key).catch(() => {});
   }, []);
   const refreshTargets = useCallback(() => api('GET', '/v1/ops/targets').then((r) => setTargets(r.items), () => {}), []);
 

@@ -3,6 +3,7 @@ import { CoreModule } from '../common/core.module';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { DatabaseModule } from '../database/database.module';
+import { TransparencyRepository } from '../ledger/transparency.repository';
 import { PrincipalsModule } from '../principals/principals.module';
 import { SigningModule } from '../signing/signing.module';
 
@@ -13,6 +14,8 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [ConfigModule.forRoot(config), CoreModule.forRoot(config), DatabaseModule, PrincipalsModule, SigningModule],
+      // The ledger's repository alone: the CLI registers witnesses but runs no checkpointer.
+      providers: [TransparencyRepository],
     };
   }
 }

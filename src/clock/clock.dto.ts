@@ -1,9 +1,9 @@
-import { IsISO8601 } from 'class-validator';
+import { IsInstant } from '../audit/dto/is-instant';
 import type { Clock } from '../common/clock';
 
 export class MoveClockDto {
   /** The instant to move the simulated clock to (ISO 8601 with offset); never earlier than its present. */
-  @IsISO8601({ strict: true, strictSeparator: true }) now: string;
+  @IsInstant() now: string;
 }
 
 export class ClockDto {

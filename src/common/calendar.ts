@@ -6,11 +6,15 @@ export type CivilDate = string;
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Years a date may name: PostgreSQL has no year 0, and nothing the gateway handles lies outside these. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 9999;
+
 export function parseCivilDate(value: string): { y: number; m: number; d: number } | null {
   const match = DATE_RE.exec(value);
   if (!match) return null;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
+  if (y < FIRST_YEAR || y > LAST_YEAR || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
   return { y, m, d };
 }
 

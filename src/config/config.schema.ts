@@ -26,11 +26,26 @@ export class HttpConfig {
   /** Longest line (CSV record or NDJSON line) an import accepts, in characters; a longer one is refused with its line number. */
   @IsInt() @Min(256) @Max(16777216) importMaxLineChars: number;
   @IsBoolean() docs: boolean;
+  /** Deepest nesting of objects and arrays a JSON request may have (400 beyond). */
+  @IsInt() @Min(2) @Max(256) jsonMaxDepth: number;
+  /** Longest array anywhere in a JSON request (400 beyond); endpoints set tighter limits of their own. */
+  @IsInt() @Min(1) @Max(1000000) jsonMaxArrayLength: number;
+  /** Time a client has to send a whole request, headers and body (408 after it). */
+  @IsInt() @Min(1000) requestTimeoutMs: number;
+  /** Time a client has to send a request's headers. */
+  @IsInt() @Min(1000) headersTimeoutMs: number;
 }
 
 export class StartupConfig {
   /** How long a starting process (gateway, CLI, migrations) waits for PostgreSQL and Redis before it gives up (exit 69). */
   @IsInt() @Min(0) @Max(600000) dependencyTimeoutMs: number;
+}
+
+export class MetricsConfig {
+  /** How often the deliveries' figures are counted (by one scheduler instance, shared through Redis). */
+  @IsInt() @Min(100) @Max(3600000) refreshMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  @IsString() token: string;
 }
 
 export class LogConfig {
@@ -49,7 +64,10 @@ export class RedisConfig {
 }
 
 export class AuthConfig {
+  /** How long a verified key is trusted from memory at most (the fallback should revocation checks fail). */
   @IsInt() @Min(0) cacheTtlMs: number;
+  /** How often an instance asks which of the keys it holds in memory were revoked. */
+  @IsInt() @Min(100) @Max(60000) revocationCheckMs: number;
 }
 
 export class SchedulerConfig {
@@ -196,6 +214,8 @@ export class ReconciliationConfig {
 export class RateLimitConfig {
   /** Requests one principal may make in a window; a batch counts as one. */
   @IsInt() @Min(1) limit: number;
+  /** Codes one principal may look up in a window: a lookup counts one, a batch its number of codes. */
+  @IsInt() @Min(1) codes: number;
   /** Window length in milliseconds. */
   @IsInt() @Min(1000) ttlMs: number;
 }
@@ -230,6 +250,13 @@ export class RestrictionsConfig {
   @IsInt() @Min(100) @Max(100000) auditCleanupBatch: number;
 }
 
+export class LedgerConfig {
+  /** While entries arrive, a checkpoint is signed at least this often (pushes ask for one sooner when they need it). */
+  @IsInt() @Min(100) @Max(60000) checkpointIntervalMs: number;
+  /** Entries integrated into the Merkle tree per transaction (and checkpoint) while catching up. */
+  @IsInt() @Min(100) @Max(1000000) integrateBatch: number;
+}
+
 export class RuntimeConfig {
   /** What this process does: serve the HTTP API, run queue workers and the relay, run scheduled jobs. */
   @IsArray() @ArrayNotEmpty() @IsIn(['api', 'worker', 'scheduler'], { each: true }) roles: string[];
@@ -240,6 +267,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
   @ValidateNested() @Type(() => LogConfig) log: LogConfig;
   @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
+  @ValidateNested() @Type(() => MetricsConfig) metrics: MetricsConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;
@@ -252,6 +280,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => SubscriptionsConfig) subscriptions: SubscriptionsConfig;
   @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig;
   @ValidateNested() @Type(() => ReconciliationConfig) reconciliation: ReconciliationConfig;
+  @ValidateNested() @Type(() => LedgerConfig) ledger: LedgerConfig;
   @ValidateNested() @Type(() => RuntimeConfig) runtime: RuntimeConfig;
   @ValidateNested() @Type(() => RestrictionsConfig) restrictions: RestrictionsConfig;
   @ValidateNested() @Type(() => JurisdictionConfig) jurisdiction: JurisdictionConfig;

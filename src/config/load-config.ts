@@ -42,6 +42,7 @@ const ENV_KEYS: Record<string, string> = {
   LOG_LEVEL: 'log.level',
   GATEWAY_ROLES: 'runtime.roles',
   GATEWAY_CLOCK_START: 'clock.start',
+  METRICS_TOKEN: 'metrics.token',
 };
 
 export interface LoadConfigOptions {

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
 import type { Principal } from '../principals/principal';
+import { PrincipalsService } from '../principals/principals.service';
 import { REDIS } from '../redis/redis.module';
 
 export const DASHBOARD_PATH = '/ops/queues';
@@ -15,6 +14,8 @@ const SECRET_CACHE_MS = 60_000;
 
 interface TokenClaims {
   sub: string;
+  /** Issued at (ms): a sign-out refuses every token its principal was issued until then. */
+  iat: number;
   exp: number;
 }
 
@@ -29,15 +30,21 @@ export class ConsoleSessions {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly principals: PrincipalsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async issue(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
-    const expiresAt = new Date(this.clock.now().getTime() + SESSION_TTL_SECONDS * 1000);
-    const payload = Buffer.from(JSON.stringify({ sub: principal.id, exp: expiresAt.getTime() } satisfies TokenClaims)).toString('base64url');
+    const now = this.clock.now().getTime();
+    const expiresAt = new Date(now + SESSION_TTL_SECONDS * 1000);
+    const payload = Buffer.from(JSON.stringify({ sub: principal.id, iat: now, exp: expiresAt.getTime() } satisfies TokenClaims)).toString('base64url');
     return { token: `${payload}.${await this.sign(payload)}`, expiresAt };
+  }
+
+  /** Signs a principal out of the dashboard everywhere: every token it holds is refused from now on. */
+  async signOut(principalId: string): Promise<void> {
+    await this.redis.set(this.signedOutKey(principalId), String(this.clock.now().getTime()), 'EX', SESSION_TTL_SECONDS);
   }
 
   /** The principal id when the token is genuine, unexpired and its principal may still operate. */
@@ -53,13 +60,17 @@ export class ConsoleSessions {
     } catch {
       return null;
     }
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= this.clock.now().getTime()) return null;
+    if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number' || typeof claims.exp !== 'number' || claims.exp <= this.clock.now().getTime()) {
+      return null;
+    }
+    const signedOut = await this.redis.get(this.signedOutKey(claims.sub));
+    if (signedOut !== null && claims.iat <= Number(signedOut)) return null;
     // A key revoked after sign-in must lose the dashboard at once, not when the cookie runs out.
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM principals WHERE id::text = $1 AND revoked_at IS NULL AND role IN ('admin', 'operator')`,
-      [claims.sub],
-    );
-    return rows.length ? claims.sub : null;
+    return (await this.principals.mayOperate(claims.sub)) ? claims.sub : null;
+  }
+
+  private signedOutKey(principalId: string): string {
+    return `${this.config.redis.keyPrefix}:console:signed-out:${principalId}`;
   }
 
   private async sign(payload: string): Promise<string> {

@@ -1,10 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
 import { CurrentPrincipal, Public, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
+import { PrincipalsService } from '../principals/principals.service';
 import { ConsoleSessionDto, ConsoleSettingsDto } from './console.dto';
 import { ConsoleSessions, SESSION_TTL_SECONDS, sessionCookie } from './console-sessions';
 
@@ -15,6 +16,7 @@ export class ConsoleController {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly sessions: ConsoleSessions,
+    private readonly principals: PrincipalsService,
   ) {}
 
   /** What the console needs before sign-in: the jurisdiction's time zone and code lists, and the server's time. */
@@ -40,11 +42,17 @@ export class ConsoleController {
     return { name: principal.name, role: principal.role, dashboardUntil: expiresAt.toISOString() };
   }
 
-  /** Clears the dashboard cookie (sign-out). Needs no key: it only forgets the caller's own cookie. */
+  /**
+   * Signs out of the queue dashboard: clears the cookie, and with the operator's key also refuses, on every
+   * instance, every dashboard token that principal was given so far. Without a key it only clears the cookie.
+   */
   @Delete('session')
   @HttpCode(204)
   @Public()
-  close(@Res({ passthrough: true }) reply: FastifyReply): void {
+  async close(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     void reply.header('set-cookie', sessionCookie('', 0, reply.request.protocol === 'https'));
+    if (!authorization) return;
+    const found = await this.principals.fromAuthorization(authorization);
+    if ('principal' in found) await this.sessions.signOut(found.principal.id);
   }
 }

@@ -1,10 +1,13 @@
 import type { AttemptOutcome } from '../delivery/retry-policy';
+import type { Inclusion } from '../ledger/proofs.service';
 import type { SanctionRecord } from '../records/sanction-record';
 
 export interface PlatformItem {
   type: string;
   record: SanctionRecord;
   jws: string;
+  /** The record's inclusion proof in the transparency log (DESIGN section 5). */
+  inclusion: Inclusion;
 }
 
 export interface PlatformItemResult {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DeliveryEngineModule } from '../delivery/delivery-engine.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { CreditPlatformAdapter } from './credit-platform.adapter';
 import { HttpCreditPlatformAdapter } from './http-credit-platform.adapter';
 import { PlatformDeliveryUseCase } from './platform-delivery.use-case';
@@ -14,6 +15,7 @@ import { PlatformSyncService } from './platform-sync.service';
 @Module({
   imports: [
     DeliveryEngineModule,
+    LedgerModule,
     HttpModule.register({
       httpAgent: new HttpAgent({ keepAlive: true }),
       httpsAgent: new HttpsAgent({ keepAlive: true }),

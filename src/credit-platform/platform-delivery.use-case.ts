@@ -5,6 +5,7 @@ import { AttemptRecorder, Success } from '../delivery/attempt-recorder';
 import type { DeliverCommand } from '../delivery/deliver.use-case';
 import type { DeliveryWork } from '../delivery/delivery.repository';
 import { decide } from '../delivery/retry-policy';
+import { ProofsService } from '../ledger/proofs.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { recordOf } from '../records/records.repository';
 import { CreditPlatformAdapter, PlatformItemResult } from './credit-platform.adapter';
@@ -22,6 +23,7 @@ export class PlatformDeliveryUseCase {
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly proofs: ProofsService,
   ) {}
 
   async execute(batch: { items: DeliverCommand[] }): Promise<void> {
@@ -31,8 +33,12 @@ export class PlatformDeliveryUseCase {
       await Promise.all(held.map((h) => this.recorder.release(h.work, h.command.leaseToken)));
       return;
     }
+    const records = held.map(({ work }) => recordOf(work.jws));
+    const inclusions = await this.proofs.forPushes(records.map((r) => r.ledger.seq));
     const startedAt = this.clock.now();
-    const pushed = await this.platform.pushBatch(held.map(({ work }) => ({ type: work.event, record: recordOf(work.jws), jws: work.jws })));
+    const pushed = await this.platform.pushBatch(
+      held.map(({ work }, i) => ({ type: work.event, record: records[i], jws: work.jws, inclusion: inclusions.get(records[i].ledger.seq)! })),
+    );
     if (pushed.kind === 'failure') {
       for (const [i, { work, command }] of held.entries()) {
         const attempt = work.attempts + 1;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/config.schema';
+import { Inclusion, ProofsService } from '../ledger/proofs.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
+import { recordOf } from '../records/records.repository';
 import { signingSecrets } from '../subscriptions/subscription.mapper';
 import { UrlGuard, UrlNotAllowed, UrlUnresolvable } from '../subscriptions/url-guard';
 import { AttemptRecorder } from './attempt-recorder';
@@ -34,20 +36,27 @@ export class DeliverUseCase {
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly proofs: ProofsService,
   ) {}
 
-  /** Resolves once every push of the job has started; their outcomes are recorded as they come. */
+  /**
+   * Resolves once every push of the job has started; their outcomes are recorded as they come. Every push
+   * carries its record's inclusion proof; without one (the log halted) nothing is sent and the leases run out.
+   */
   async execute(commands: DeliverCommand[]): Promise<void> {
-    for (const { work, command } of await this.recorder.leased(commands)) {
-      await this.pushes.start(() => this.attempt(work, command.leaseToken));
+    const held = await this.recorder.leased(commands);
+    const seqs = held.map(({ work }) => recordOf(work.jws).ledger.seq);
+    const inclusions = await this.proofs.forPushes(seqs);
+    for (const [i, { work, command }] of held.entries()) {
+      await this.pushes.start(() => this.attempt(work, command.leaseToken, inclusions.get(seqs[i])!));
     }
   }
 
-  private async attempt(work: DeliveryWork, leaseToken: string): Promise<void> {
+  private async attempt(work: DeliveryWork, leaseToken: string, inclusion: Inclusion): Promise<void> {
     try {
       if (!work.url || work.state !== 'active') return await this.recorder.release(work, leaseToken);
       const startedAt = this.clock.now();
-      const result = await this.pushOnce(work, work.url, startedAt);
+      const result = await this.pushOnce(work, work.url, startedAt, inclusion);
       const attempt = work.attempts + 1;
       const decision = decide(result.outcome, attempt, this.config.delivery, this.clock.now());
       this.metrics.observeAttempt(work.target, decision.action, result.durationMs / 1000);
@@ -72,19 +81,19 @@ export class DeliverUseCase {
    * does not resolve now is a network error, tried again later; one that resolves to an internal address is
    * refused for good.
    */
-  private async pushOnce(work: DeliveryWork, url: string, startedAt: Date): Promise<SendResult> {
+  private async pushOnce(work: DeliveryWork, url: string, startedAt: Date, inclusion: Inclusion): Promise<SendResult> {
     const problem = await this.urlGuard.assertSendable(url).then(
       () => null,
       (e: Error) => e,
     );
     if (problem instanceof UrlUnresolvable) return { outcome: { kind: 'network', error: problem.reason }, durationMs: 0, snippet: null };
     if (problem) return { outcome: { kind: 'refused', error: problem instanceof UrlNotAllowed ? problem.reason : problem.message }, durationMs: 0, snippet: null };
-    return this.push(work, url, startedAt);
+    return this.push(work, url, startedAt, inclusion);
   }
 
-  private push(work: DeliveryWork, url: string, startedAt: Date): Promise<SendResult> {
+  private push(work: DeliveryWork, url: string, startedAt: Date, inclusion: Inclusion): Promise<SendResult> {
     // Encoded once: the same bytes are signed and sent.
-    const body = Buffer.from(webhookBody(work.event, work.jws));
+    const body = Buffer.from(webhookBody(work.event, work.jws, inclusion));
     const headers = signWebhook({
       id: work.id,
       timestamp: Math.floor(startedAt.getTime() / 1000),

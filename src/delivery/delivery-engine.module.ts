@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
 import { QueueModule } from '../queue/queue.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { AttemptRecorder } from './attempt-recorder';
@@ -11,7 +12,7 @@ import { DeliveryRelay } from './relay.service';
 
 /** Sends what the outbox holds: the relay, the queue worker, the push pool and the push itself. */
 @Module({
-  imports: [QueueModule, DeliveryModule, SubscriptionsModule, HttpSenderModule],
+  imports: [QueueModule, DeliveryModule, SubscriptionsModule, HttpSenderModule, LedgerModule],
   providers: [AttemptRecorder, DeliverUseCase, PushPool, DeliveryRelay, DeliveryProcessor],
   exports: [DeliveryRelay, AttemptRecorder],
 })

@@ -11,4 +11,11 @@ describe('webhookBody', () => {
     expect(body).toBe(JSON.stringify({ type: 'sanction.issued', record: JSON.parse(canonicalJson(record)), jws }));
     expect(JSON.parse(body).record).toEqual(record);
   });
+
+  it('carries the inclusion proof after the signed record', async () => {
+    const { privateKey } = await generateKeyPair('EdDSA');
+    const jws = await new CompactSign(new TextEncoder().encode(canonicalJson({ a: 1 }))).setProtectedHeader({ alg: 'EdDSA' }).sign(privateKey);
+    const inclusion = { checkpoint: { treeSize: 3, rootHash: 'ab'.repeat(32), timestamp: '2025-06-01T04:00:00.000Z', jws: 'h.p.s' }, leafIndex: 2, auditPath: ['cd'.repeat(32)] };
+    expect(webhookBody('sanction.issued', jws, inclusion)).toBe(JSON.stringify({ type: 'sanction.issued', record: { a: 1 }, jws, inclusion }));
+  });
 });

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import Redis from 'ioredis';
 import { clockState } from '../clock/clock.dto';
 import { Clock } from '../common/clock';
+import { Checkpointer } from '../ledger/checkpointer.service';
 import { Public } from '../principals/auth.decorators';
 import { REDIS } from '../redis/redis.module';
 
@@ -16,9 +17,10 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly clock: Clock,
+    private readonly checkpointer: Checkpointer,
   ) {}
 
-  /** PostgreSQL and Redis reachability (503 when either is down), and the clock's mode and time. */
+  /** PostgreSQL and Redis reachability and the transparency log's integrity (503 when any fails), and the clock. */
   @Get()
   @Public()
   @HealthCheck()
@@ -26,8 +28,22 @@ export class HealthController {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 2000 }),
       () => this.pingRedis(),
+      () => this.ledger(),
       () => this.indicators.check('clock').up({ ...clockState(this.clock) }),
     ]);
+  }
+
+  /** Down, with the reason, while checkpoint signing is halted because the stored log stopped matching its checkpoint. */
+  private async ledger() {
+    const indicator = this.indicators.check('ledger');
+    try {
+      const { size, haltedReason, haltedAt } = await this.checkpointer.status();
+      return haltedReason
+        ? indicator.down({ message: haltedReason, since: haltedAt?.toISOString(), treeSize: size })
+        : indicator.up({ treeSize: size });
+    } catch (e) {
+      return indicator.down({ message: (e as Error).message });
+    }
   }
 
   private async pingRedis() {

@@ -44,12 +44,35 @@ export class LedgerRepository {
     await manager.query(`UPDATE ledger_head SET seq = $1, hash = $2 WHERE id`, [last.seq, last.hash]);
   }
 
-  async page(afterSeq: number, limit: number): Promise<LedgerEntry[]> {
-    const rows: EntryRow[] = await this.dataSource.query(
+  /** Entries after `afterSeq` in order; inside the caller's transaction when a manager is given. */
+  async page(afterSeq: number, limit: number, m?: EntityManager): Promise<LedgerEntry[]> {
+    const rows: EntryRow[] = await (m ?? this.dataSource).query(
       `SELECT ${COLUMNS} FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [afterSeq, limit],
     );
     return rows.map(toEntry);
+  }
+
+  /** A page with each entry's record version JWS (null when the version is missing), for offline verifiers. */
+  async pageWithRecords(afterSeq: number, limit: number): Promise<Array<LedgerEntry & { jws: string | null }>> {
+    const rows: Array<EntryRow & { jws: string | null }> = await this.dataSource.query(
+      `SELECT e.seq, e.record_id, e.version, e.record_hash, e.prev_hash, e.appended_at, e.hash, v.jws
+         FROM ledger_entries e LEFT JOIN record_versions v ON v.record_id = e.record_id AND v.version = e.version
+        WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
+      [afterSeq, limit],
+    );
+    return rows.map((r) => ({ ...toEntry(r), jws: r.jws }));
+  }
+
+  async entryAt(m: EntityManager, seq: number): Promise<LedgerEntry | null> {
+    const rows: EntryRow[] = await m.query(`SELECT ${COLUMNS} FROM ledger_entries WHERE seq = $1`, [seq]);
+    return rows.length ? toEntry(rows[0]) : null;
+  }
+
+  /** The seq of the last entry, as the head row says (read without waiting for appenders' locks). */
+  async headSeq(m?: EntityManager): Promise<number> {
+    const [row] = await (m ?? this.dataSource).query(`SELECT seq FROM ledger_head WHERE id`);
+    return Number(row.seq);
   }
 
   async last(): Promise<LedgerEntry | null> {

@@ -4,21 +4,24 @@ import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { Clock } from '../common/clock';
 import { DELIVERIES_QUEUE, OPS_QUEUE } from '../queue/queue.constants';
-import { MetricsRepository } from './metrics.repository';
+import { DeliverySnapshots } from './delivery-snapshots';
 import { MetricsRegistry } from './metrics.registry';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed', 'paused'] as const;
 // A scrape must answer even when Redis does not; queue depth is then left out of that scrape.
 const QUEUE_TIMEOUT_MS = 2000;
 
-/** Gauges read from PostgreSQL and BullMQ when Prometheus scrapes, so every instance reports the same truth. */
+/**
+ * Gauges every instance reports alike: the deliveries' figures as the latest shared count has them (see
+ * DeliverySnapshots), queue depth from BullMQ when Prometheus scrapes.
+ */
 @Injectable()
 export class GatewayCollector {
   private readonly logger = new Logger(GatewayCollector.name);
 
   constructor(
     registry: MetricsRegistry,
-    private readonly repository: MetricsRepository,
+    private readonly snapshots: DeliverySnapshots,
     private readonly clock: Clock,
     @InjectQueue(DELIVERIES_QUEUE) deliveries: Queue,
     @InjectQueue(OPS_QUEUE) ops: Queue,
@@ -31,8 +34,8 @@ export class GatewayCollector {
       registers: [registry],
       async collect() {
         this.reset();
-        const rows = await self.guard('delivery counts', () => self.repository.deliveryCounts());
-        for (const row of rows ?? []) this.set({ status: row.status, target: row.target }, row.n);
+        const snapshot = await self.guard('delivery counts', () => self.snapshots.read());
+        for (const row of snapshot?.counts ?? []) this.set({ status: row.status, target: row.target }, row.n);
       },
     });
     new Gauge({
@@ -41,8 +44,9 @@ export class GatewayCollector {
       registers: [registry],
       async collect() {
         this.reset();
-        const since = await self.guard('oldest pending', () => self.repository.oldestWaitingSince());
-        if (since !== undefined) this.set(since ? Math.max(0, (self.clock.now().getTime() - since.getTime()) / 1000) : 0);
+        const snapshot = await self.guard('oldest pending', () => self.snapshots.read());
+        const since = snapshot?.oldestWaitingSince;
+        if (snapshot) this.set(since ? Math.max(0, (self.clock.now().getTime() - Date.parse(since)) / 1000) : 0);
       },
     });
     new Gauge({

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DeliveryMetrics } from './delivery-metrics';
+import { DeliverySnapshots } from './delivery-snapshots';
 import { GatewayCollector } from './gateway-collector';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics.registry';
@@ -9,7 +10,7 @@ import { MetricsRepository } from './metrics.repository';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsRegistry, DeliveryMetrics, MetricsRepository, GatewayCollector],
+  providers: [MetricsRegistry, DeliveryMetrics, MetricsRepository, DeliverySnapshots, GatewayCollector],
   exports: [MetricsRegistry, DeliveryMetrics],
 })
 export class MetricsModule {}

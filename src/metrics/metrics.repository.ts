@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** The scrape-time reads; each is one query over an index. */
+/** The deliveries' figures, counted once per metrics.refreshMs (DeliverySnapshots), not per scrape. */
 @Injectable()
 export class MetricsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

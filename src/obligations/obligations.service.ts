@@ -35,7 +35,7 @@ export class ObligationsService {
       const id = await this.obligations.insertIfAbsent(manager, row);
       if (!id) {
         const existing = (await this.obligations.findByRef(row.department, row.externalRef, manager))!;
-        assertSameCase(existing, row);
+        assertSameCase(existing, row, principal);
         return { obligation: toObligationDto(existing), created: false };
       }
       const created = (await this.obligations.findById(id, manager))!;
@@ -180,18 +180,25 @@ export function notFound(id: string): ApiError {
 
 const CASE_FIELDS = ['uscc', 'dimension', 'county', 'basis', 'issuedOn'] as const;
 
-/** A repeated externalRef is a retry only when it describes the same case. */
-export function assertSameCase(existing: ObligationEntity, incoming: NewObligation): void {
+/**
+ * A repeated externalRef is a retry only when it describes the same case. The conflict names the stored case
+ * only to a key that may read it: a county-scoped key learns nothing of another county's cases.
+ */
+export function assertSameCase(existing: ObligationEntity, incoming: NewObligation, principal: Principal): void {
   const differs: string[] = CASE_FIELDS.filter((f) => String(existing[f]) !== String(incoming[f]));
   // Later stage changes move `deadline`; a retry is compared with the deadline the case was opened with.
   if (existing.initialDeadline !== incoming.initialDeadline) differs.push('deadline');
   if (canonicalize(existing.capacity) !== canonicalize(incoming.capacity)) differs.push('capacity');
-  if (differs.length) {
-    throw new ApiError(
-      HttpStatus.CONFLICT,
-      'EXTERNAL_REF_CONFLICT',
-      `externalRef: ${incoming.externalRef} already names obligation ${existing.id} with different ${differs.join(', ')}`,
-      { obligationId: existing.id, fields: differs },
-    );
+  if (!differs.length) return;
+  if (!principal.mayRead(existing.department, existing.county)) {
+    throw new ApiError(HttpStatus.CONFLICT, 'EXTERNAL_REF_CONFLICT', `externalRef: ${incoming.externalRef} already names another case of ${existing.department}`, {
+      fields: [],
+    });
   }
+  throw new ApiError(
+    HttpStatus.CONFLICT,
+    'EXTERNAL_REF_CONFLICT',
+    `externalRef: ${incoming.externalRef} already names obligation ${existing.id} with different ${differs.join(', ')}`,
+    { obligationId: existing.id, fields: differs },
+  );
 }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Role } from '../common/domain';
 import { ApiError } from '../common/http/api-error';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import type { Principal } from './principal';
 import { PrincipalsService } from './principals.service';
 
 interface RouteRules {
@@ -10,7 +11,10 @@ interface RouteRules {
   roles: Role[] | undefined;
 }
 
-/** The one global guard: a bearer API key, then the route's roles. Scope within a role is the service's check. */
+/**
+ * The one global guard: a bearer API key (usually already checked on arrival, see authenticateEarly), then the
+ * route's roles. Scope within a role is the service's check.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly rules = new WeakMap<object, WeakMap<object, RouteRules>>();
@@ -24,12 +28,12 @@ export class AuthGuard implements CanActivate {
     const { isPublic, roles } = this.routeRules(context);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest();
-    const header: string | undefined = request.headers?.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'authorization: a Bearer API key is required');
-    const principal = await this.principals.authenticate(match[1]);
-    if (!principal) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'authorization: unknown or revoked API key');
-    request.principal = principal;
+    if (!request.principal) {
+      const result = await this.principals.fromAuthorization(request.headers?.authorization);
+      if ('refused' in result) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', result.refused);
+      request.principal = result.principal;
+    }
+    const principal: Principal = request.principal;
     if (principal.isAdmin || !roles || roles.includes(principal.role)) return true;
     throw new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN_ROLE', `role ${principal.role} may not call this endpoint`);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { In, IsNull, Not, Repository } from 'typeorm';
 import { PrincipalEntity } from './principal.entity';
 
 @Injectable()
@@ -17,6 +17,18 @@ export class PrincipalsRepository {
 
   list(): Promise<PrincipalEntity[]> {
     return this.repo.find({ order: { createdAt: 'ASC' } });
+  }
+
+  /** Whether the principal exists, is not revoked, and has one of the roles. */
+  async activeWithRole(id: string, roles: readonly string[]): Promise<boolean> {
+    return this.repo.exists({ where: { id, revokedAt: IsNull(), role: In([...roles]) } });
+  }
+
+  /** Which of these principals have been revoked since they were read. */
+  async revokedAmong(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.repo.find({ select: { id: true }, where: { id: In(ids), revokedAt: Not(IsNull()) } });
+    return rows.map((r) => r.id);
   }
 
   async revoke(id: string, at: Date): Promise<boolean> {

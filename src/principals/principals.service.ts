@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/config.schema';
 import { Clock } from '../common/clock';
 import { MEASURES, ROLES, Role } from '../common/domain';
@@ -28,15 +28,27 @@ export interface PrincipalView {
   revokedAt: string | null;
 }
 
+/**
+ * Keys, roles and scopes. Verified keys are kept in memory for `auth.cacheTtlMs`; every
+ * `auth.revocationCheckMs` the instance asks the database which of the principals it holds were revoked
+ * meanwhile (by any instance or the CLI), so a revoked key stops working everywhere within about a second and
+ * the TTL only bounds how long a key is trusted should those checks fail.
+ */
 @Injectable()
-export class PrincipalsService {
+export class PrincipalsService implements OnModuleDestroy {
+  private readonly logger = new Logger(PrincipalsService.name);
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private watch: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly principals: PrincipalsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  onModuleDestroy(): void {
+    clearInterval(this.watch);
+  }
 
   /** Creates a principal and returns its key; the key is not stored and cannot be shown again. */
   async create(command: CreatePrincipalCommand): Promise<{ id: string; key: string; principal: PrincipalView }> {
@@ -67,6 +79,19 @@ export class PrincipalsService {
     this.cache.clear();
   }
 
+  /** Whether a principal (a console session's, say) may still act as an operator: not revoked, operator or admin. */
+  mayOperate(id: string): Promise<boolean> {
+    return /^[0-9a-f-]{36}$/i.test(id) ? this.principals.activeWithRole(id, ['admin', 'operator']) : Promise.resolve(false);
+  }
+
+  /** The principal of an Authorization header, or why there is none, in words for the 401. */
+  async fromAuthorization(header: string | undefined): Promise<{ principal: Principal } | { refused: string }> {
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return { refused: 'authorization: a Bearer API key is required' };
+    const principal = await this.authenticate(match[1]);
+    return principal ? { principal } : { refused: 'authorization: unknown or revoked API key' };
+  }
+
   /** Resolves a bearer key to its principal, or null when unknown or revoked. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!looksLikeApiKey(key)) return null;
@@ -81,8 +106,30 @@ export class PrincipalsService {
     }
     const principal = new Principal(entity.id, entity.name, entity.role, entity.department, entity.counties, entity.domains);
     const ttl = this.config.auth.cacheTtlMs;
-    if (ttl > 0) this.cache.set(hash, { principal, until: now + ttl });
+    if (ttl > 0) {
+      this.cache.set(hash, { principal, until: now + ttl });
+      this.watchRevocations();
+    }
     return principal;
+  }
+
+  /** Started by the first key kept in memory: a process that never authenticates (the CLI) never polls. */
+  private watchRevocations(): void {
+    if (this.watch) return;
+    this.watch = setInterval(() => void this.evictRevoked(), this.config.auth.revocationCheckMs);
+    this.watch.unref();
+  }
+
+  private async evictRevoked(): Promise<void> {
+    const now = Date.now();
+    for (const [hash, entry] of this.cache) if (entry.until <= now) this.cache.delete(hash);
+    const held = [...new Set([...this.cache.values()].map((e) => e.principal.id))];
+    try {
+      const revoked = new Set(await this.principals.revokedAmong(held));
+      for (const [hash, entry] of this.cache) if (revoked.has(entry.principal.id)) this.cache.delete(hash);
+    } catch (e) {
+      this.logger.warn({ msg: 'could not check for revoked keys; cached keys expire after auth.cacheTtlMs', error: (e as Error).message });
+    }
   }
 
   private validate(c: CreatePrincipalCommand): void {

@@ -53,7 +53,7 @@ export class RecordWriter {
   private async append(manager: EntityManager, unmarked: RecordDraft[], at: Date, routing: 'issued' | 'follow-up'): Promise<number> {
     if (!unmarked.length) return 0;
     const drafts = this.clock.simulated ? unmarked.map((d): RecordDraft => ({ ...d, simulated: true })) : unmarked;
-    const placed = await this.ledger.place(manager, drafts, at);
+    const placed = await this.ledger.place(manager, drafts);
     const records = placed.map((p) => p.record);
     const jws = await this.signing.signRecords(records);
     await this.records.insertVersions(

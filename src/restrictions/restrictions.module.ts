@@ -9,7 +9,7 @@ import { RestrictionQueriesController } from './query-log/restriction-queries.co
 import { RestrictionQueriesRepository } from './query-log/restriction-queries.repository';
 import { RestrictionQueriesService } from './query-log/restriction-queries.service';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
-import { RestrictionsThrottlerGuard } from './rate-limit/restrictions-throttler.guard';
+import { CODES_THROTTLER, RestrictionsThrottlerGuard } from './rate-limit/restrictions-throttler.guard';
 import { RestrictionsCommitSubscriber } from './mirror/restrictions-commit.subscriber';
 import { RestrictionsMirror } from './mirror/restrictions-mirror';
 import { RestrictionsController } from './restrictions.controller';
@@ -26,7 +26,10 @@ import { RestrictionsService } from './restrictions.service';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [{ limit: config.restrictions.rateLimit.limit, ttl: config.restrictions.rateLimit.ttlMs }],
+        throttlers: [
+          { name: 'default', limit: config.restrictions.rateLimit.limit, ttl: config.restrictions.rateLimit.ttlMs },
+          { name: CODES_THROTTLER, limit: config.restrictions.rateLimit.codes, ttl: config.restrictions.rateLimit.ttlMs },
+        ],
         storage: new RedisThrottlerStorage(redis, config.redis.keyPrefix),
       }),
     }),

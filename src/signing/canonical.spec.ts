@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, GENESIS_HASH, ledgerEntryHash, sha256Hex } from './canonical';
+import { canonicalJson, GENESIS_HASH, ledgerEntryHash, ledgerEntryText, sha256Hex } from './canonical';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units at every depth and drops whitespace', () => {
@@ -56,6 +56,12 @@ describe('ledgerEntryHash', () => {
     const base = ledgerEntryHash(fields);
     expect(ledgerEntryHash({ ...fields, version: 2 })).not.toBe(base);
     expect(ledgerEntryHash({ ...fields, appendedAt: '2025-06-01T04:00:00.001Z' })).not.toBe(base);
+  });
+
+  it('writes the same text as the general canonicaliser, also for fields of the wrong type', () => {
+    expect(ledgerEntryText(fields)).toBe(canonicalJson(fields));
+    const odd = { ...fields, seq: '1', recordId: 'a"\u2028b', version: 1.5 } as unknown as typeof fields;
+    expect(ledgerEntryText(odd)).toBe(canonicalJson(odd));
   });
 
   it('hashes UTF-8 text', () => {

@@ -32,8 +32,22 @@ export function sha256Hex(text: string): string {
 
 /** Exactly the six fields are hashed, so an entry passed with its own `hash` (or anything else) hashes the same. */
 export function ledgerEntryHash(entry: LedgerEntryFields): string {
+  return sha256Hex(ledgerEntryText(entry));
+}
+
+/**
+ * The canonical JSON of the entry without `hash`: what its hash and its Merkle leaf cover. Well-typed fields
+ * (strings and safe integers, whose canonical form is JSON.stringify's) are written directly, in the sorted
+ * member order, because the log hashes every entry; anything else goes through the general canonicaliser.
+ */
+export function ledgerEntryText(entry: LedgerEntryFields): string {
   const { seq, recordId, version, recordHash, prevHash, appendedAt } = entry;
-  return sha256Hex(canonicalJson({ seq, recordId, version, recordHash, prevHash, appendedAt }));
+  const strings = [appendedAt, prevHash, recordHash, recordId].every((v) => typeof v === 'string');
+  if (!strings || !Number.isSafeInteger(seq) || !Number.isSafeInteger(version)) {
+    return canonicalJson({ seq, recordId, version, recordHash, prevHash, appendedAt });
+  }
+  const q = JSON.stringify;
+  return `{"appendedAt":${q(appendedAt)},"prevHash":${q(prevHash)},"recordHash":${q(recordHash)},"recordId":${q(recordId)},"seq":${seq},"version":${version}}`;
 }
 
 /** Where the first value without a JSON form sits, as a path suffix, or null; paths are built only on failure. */

@@ -9,10 +9,10 @@ import { SigningService } from './signing.service';
 export class JwksController {
   constructor(private readonly signing: SigningService) {}
 
-  /** Every published Ed25519 key; verifiers may cache it briefly, as a rotation only adds keys. */
+  /** Every instance's public keys, revoked ones with their window; cacheable for a minute, so a revocation reaches verifiers soon. */
   @Get('jwks.json')
   @Public()
-  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Cache-Control', 'public, max-age=60')
   @ApiOkResponse({ type: JwksDto, description: 'The JSON Web Key Set' })
   jwks() {
     return this.signing.currentJwks();

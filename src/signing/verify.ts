@@ -8,14 +8,37 @@ export type ChainResult = { ok: true; count: number; head: LedgerEntry | null } 
 
 const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
 
-/** Verifies a record's JWS and, when the record is given too, that it is exactly what was signed. Returns the signed record. */
-export async function verifyRecordJws(jws: string, jwks: JSONWebKeySet, record?: unknown): Promise<Record<string, unknown>> {
-  return verifySignedJson(jws, jwks, 'sanction-record+jws', record, 'record');
+/** A signed checkpoint of the transparency log (DESIGN section 5). */
+export interface Checkpoint {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
 }
 
-/** Verifies the ledger head's JWS and that it signs exactly `lastEntry`. */
+/** When a payload says it was signed, for checking the key's validity window; null when it does not say. */
+type SignedAt = (payload: Record<string, unknown>) => unknown;
+
+/**
+ * Verifies a record's JWS and, when the record is given too, that it is exactly what was signed. A key revoked
+ * at some instant verifies only records whose `issuedAt` (the version's own instant) is earlier. Returns the record.
+ */
+export async function verifyRecordJws(jws: string, jwks: JSONWebKeySet, record?: unknown): Promise<Record<string, unknown>> {
+  return verifySignedJson(jws, jwks, 'sanction-record+jws', record, 'record', (p) => p.issuedAt);
+}
+
+/** Verifies the ledger head's JWS and that it signs exactly `lastEntry`; a revoked key signs no head. */
 export async function verifyHead(headJws: string, jwks: JSONWebKeySet, lastEntry: LedgerEntry): Promise<LedgerEntry> {
-  return (await verifySignedJson(headJws, jwks, 'ledger-head+jws', lastEntry, 'ledger entry')) as unknown as LedgerEntry;
+  return (await verifySignedJson(headJws, jwks, 'ledger-head+jws', lastEntry, 'ledger entry', () => null)) as unknown as LedgerEntry;
+}
+
+/** Verifies a checkpoint's JWS and that it signs exactly {treeSize, rootHash, timestamp} of `checkpoint` (when given). */
+export async function verifyCheckpointJws(jws: string, jwks: JSONWebKeySet, checkpoint?: Checkpoint): Promise<Checkpoint> {
+  const expected = checkpoint && { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, timestamp: checkpoint.timestamp };
+  const signed = await verifySignedJson(jws, jwks, 'ledger-checkpoint+jws', expected, 'checkpoint', (p) => p.timestamp);
+  if (!Number.isSafeInteger(signed.treeSize) || (signed.treeSize as number) < 0 || !/^[0-9a-f]{64}$/.test(String(signed.rootHash)) || typeof signed.timestamp !== 'string') {
+    throw new Error('checkpoint: the signed payload is not {treeSize, rootHash, timestamp}');
+  }
+  return signed as unknown as Checkpoint;
 }
 
 async function verifySignedJson(
@@ -24,6 +47,7 @@ async function verifySignedJson(
   typ: string,
   expected: unknown,
   what: string,
+  signedAt: SignedAt,
 ): Promise<Record<string, unknown>> {
   if (typeof jws !== 'string' || jws.split('.').length !== 3) throw new Error('jws: not a compact serialization');
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -52,7 +76,23 @@ async function verifySignedJson(
   if (signed === null || typeof signed !== 'object' || Array.isArray(signed)) throw new Error('jws: payload is not a JSON object');
   if (canonicalJson(signed) !== text) throw new Error('jws: payload is not in canonical form (RFC 8785)');
   if (expected !== undefined && canonicalJson(expected) !== text) throw new Error(`${what}: differs from the signed payload`);
+  checkValidity(jwks, header.kid, signedAt(signed as Record<string, unknown>));
   return signed as Record<string, unknown>;
+}
+
+/**
+ * Refuses what a revoked key signed at or after its revocation (`revokedAt`, else `exp`), judged by the instant
+ * the payload carries; a payload that carries none is refused outright once the key is revoked.
+ */
+function checkValidity(jwks: JSONWebKeySet, kid: unknown, at: unknown): void {
+  const jwk = jwks.keys.find((k) => k.kid === kid) as (JSONWebKeySet['keys'][number] & { revokedAt?: unknown; exp?: unknown }) | undefined;
+  if (!jwk) return;
+  const revokedAt = typeof jwk.revokedAt === 'string' ? Date.parse(jwk.revokedAt) : typeof jwk.exp === 'number' ? jwk.exp * 1000 : NaN;
+  if (Number.isNaN(revokedAt)) return;
+  const signedAt = typeof at === 'string' ? Date.parse(at) : NaN;
+  const when = new Date(revokedAt).toISOString();
+  if (Number.isNaN(signedAt)) throw new Error(`jws: key ${JSON.stringify(kid)} was revoked at ${when}, and the payload says no signing instant`);
+  if (signedAt >= revokedAt) throw new Error(`jws: key ${JSON.stringify(kid)} was revoked at ${when}; this was signed at ${new Date(signedAt).toISOString()}`);
 }
 
 function keySet(jwks: JSONWebKeySet) {

@@ -1,5 +1,6 @@
 import { OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { IsInstant } from '../audit/dto/is-instant';
 import type { PreviewItem, SweepAction } from './sweep.repository';
 import type { SweepCounts, SweepPreview, SweepResult } from './sweep.service';
 
@@ -8,7 +9,7 @@ export class RunSweepDto {
    * The instant whose date decides which deadlines count as missed (ISO 8601 with offset); now when omitted.
    * Never later than now, unless dryRun is true.
    */
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) asOf?: string;
+  @IsOptional() @IsInstant() asOf?: string;
   /** Answer what a sweep at asOf would do, with the obligations it would act on, and write nothing. */
   @IsOptional() @IsBoolean() dryRun?: boolean;
 }

@@ -26,9 +26,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on a random port, over a scratch copy of the migrated database. */
-export async function startTestApp(overrides: Record<string, unknown> = {}, now = '2025-06-01T04:00:00Z'): Promise<TestApp> {
-  const db = await createScratchDatabase();
+/**
+ * The real application on a random port, over a scratch copy of the migrated database; or, given `shareDatabaseOf`,
+ * a second instance on that app's database (as behind a load balancer), which leaves the database to its owner.
+ */
+export async function startTestApp(overrides: Record<string, unknown> = {}, now = '2025-06-01T04:00:00Z', shareDatabaseOf?: TestApp): Promise<TestApp> {
+  const db = shareDatabaseOf ? { url: shareDatabaseOf.databaseUrl, drop: async () => undefined } : await createScratchDatabase();
   const config = loadConfig({ env: { ...process.env, NODE_ENV: 'test' }, overrides: {
       ...overrides,
       database: { url: db.url, poolSize: 5 },

@@ -105,7 +105,7 @@ export class ObligationImportService {
     return this.imports.transaction(async (manager) => {
       const known = await this.register.findMany([...new Set(rows.map((r) => r.obligation.uscc))], manager);
       this.checkEnterprises(rows, known, enterprises, principal, problems);
-      const existing = await this.existingCases(manager, rows, firstLineOf, problems);
+      const existing = await this.existingCases(manager, rows, firstLineOf, problems, principal);
       if (problems.list.length) throw rejection(problems.list);
       return this.write(manager, rows, { known, inline: enterprises }, existing, principal);
     });
@@ -211,6 +211,7 @@ export class ObligationImportService {
     rows: CheckedRow[],
     firstLineOf: Map<string, number>,
     problems: Problems,
+    principal: Principal,
   ): Promise<Map<string, ObligationEntity>> {
     const firstRows = rows.filter((r) => firstLineOf.get(refKey(r.obligation.department, r.obligation.externalRef)) === r.line);
     const found = await this.imports.obligationsByRef(manager, firstRows.map((r) => r.obligation));
@@ -219,7 +220,7 @@ export class ObligationImportService {
       const stored = existing.get(refKey(row.obligation.department, row.obligation.externalRef));
       if (!stored) continue;
       try {
-        assertSameCase(stored, row.obligation);
+        assertSameCase(stored, row.obligation, principal);
       } catch (e) {
         problems.addError(row.line, e);
       }

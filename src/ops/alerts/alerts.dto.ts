@@ -3,11 +3,11 @@ import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsInstant } from '../../audit/dto/is-instant';
 import type { Page } from '../../common/http/cursor';
 
-export const ALERT_KINDS = ['delivery.failing', 'delivery.exhausted', 'delivery.recovered', 'subscription.disabled'] as const;
+export const ALERT_KINDS = ['delivery.failing', 'delivery.exhausted', 'delivery.recovered', 'subscription.disabled', 'ledger.integrity'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export class ListAlertsQueryDto {
-  /** Only this kind: delivery.failing, delivery.exhausted, delivery.recovered or subscription.disabled. */
+  /** Only this kind: delivery.failing, delivery.exhausted, delivery.recovered, subscription.disabled or ledger.integrity. */
   @IsOptional() @IsIn(ALERT_KINDS) kind?: AlertKind;
   /** Alerts raised at or after this instant (ISO 8601 with offset). */
   @IsOptional() @IsInstant() since?: string;
@@ -21,7 +21,7 @@ export class AlertDto {
   id: string;
   /** What happened. */
   kind: AlertKind;
-  /** `credit-platform` or a subscription id. */
+  /** `credit-platform`, a subscription id, or `ledger` for the transparency log. */
   target: string;
   /** The delivery that raised it, if one did. */
   deliveryId: string | null;

@@ -5,7 +5,7 @@ import { IsInstant } from '../../audit/dto/is-instant';
 export class ListRestrictionQueriesDto {
   /** Only lookups by this principal (its id). */
   @IsOptional() @IsUUID() principalId?: string;
-  /** Only lookups of this unified social credit code. */
+  /** Only single lookups of this unified social credit code (a batch keeps its codes' count and hash, not the codes). */
   @IsOptional() @Matches(/^[0-9A-Z]{18}$/, { message: 'must be an 18-character unified social credit code' }) uscc?: string;
   /** Lookups at or after this instant (ISO 8601 with offset). */
   @IsOptional() @IsInstant() since?: string;
@@ -29,12 +29,16 @@ export class RestrictionQueryDto {
   id: string;
   /** Who looked the code up. */
   principal: QueryPrincipalDto;
-  /** The code looked up. */
-  uscc: string;
+  /** The code of a single lookup; null for a batch. */
+  uscc: string | null;
   /** When (ISO 8601). */
   at: string;
-  /** True when the code was one of a batch. */
+  /** True for POST /v1/restrictions:batch. */
   batch: boolean;
+  /** How many codes the request asked (1 for a single lookup). */
+  codes: number;
+  /** A batch's codes, as SHA-256 hex of them joined by commas in request order: whoever holds the request can match it. */
+  codesHash: string | null;
 }
 
 export class RestrictionQueriesPageDto {

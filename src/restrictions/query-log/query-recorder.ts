@@ -7,7 +7,7 @@ import { RestrictionQueriesRepository } from './restriction-queries.repository';
 const MAX_ROWS_PER_INSERT = 20_000;
 
 /**
- * Records who looked up which code. Lookups only append to memory; one INSERT writes what gathered every
+ * Records who looked up what: one row per request (a batch keeps its count of codes and their hash). Lookups only append to memory; one INSERT writes what gathered every
  * flushIntervalMs, or sooner once flushRows are waiting. A failed write keeps its rows for the next attempt.
  */
 @Injectable()
@@ -56,7 +56,7 @@ export class QueryRecorder implements BeforeApplicationShutdown, OnApplicationSh
       try {
         await this.queries.insert(rows);
       } catch (e) {
-        this.logger.error({ msg: 'restriction query audit flush failed; rows kept for the next attempt', rows: rows.usccs.length, error: (e as Error).message });
+        this.logger.error({ msg: 'restriction query audit flush failed; rows kept for the next attempt', rows: rows.ats.length, error: (e as Error).message });
         this.dropped(this.buffer.putBack(rows));
         this.schedule();
         return;

@@ -16,9 +16,11 @@ export interface StoredQuery {
   id: string;
   principal_id: string;
   principal_name: string | null;
-  uscc: string;
+  uscc: string | null;
   at: Date;
   batch: boolean;
+  codes: number;
+  codes_hash: string | null;
 }
 
 @Injectable()
@@ -31,10 +33,11 @@ export class RestrictionQueriesRepository {
    */
   async insert(rows: QueryColumns): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO restriction_queries (principal_id, uscc, at, batch)
-       SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::char(18)[],
-                            string_to_array($3, ',')::timestamptz[], string_to_array($4, ',')::boolean[])`,
-      [rows.principalIds.join(','), rows.usccs.join(','), rows.ats.join(','), rows.batch.join(',')],
+      `INSERT INTO restriction_queries (principal_id, uscc, at, batch, codes, codes_hash)
+       SELECT p, NULLIF(u, '')::char(18), a, b, c, NULLIF(h, '')::char(64)
+         FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ','), string_to_array($3, ',')::timestamptz[],
+                     string_to_array($4, ',')::boolean[], string_to_array($5, ',')::int[], string_to_array($6, ',')) AS r(p, u, a, b, c, h)`,
+      [rows.principalIds.join(','), rows.usccs.join(','), rows.ats.join(','), rows.batch.join(','), rows.counts.join(','), rows.hashes.join(',')],
     );
   }
 
@@ -56,7 +59,7 @@ export class RestrictionQueriesRepository {
     }
     params.push(f.limit);
     return this.dataSource.query(
-      `SELECT q.id::text, q.principal_id, p.name AS principal_name, q.uscc, q.at, q.batch
+      `SELECT q.id::text, q.principal_id, p.name AS principal_name, q.uscc, q.at, q.batch, q.codes, q.codes_hash
          FROM restriction_queries q LEFT JOIN principals p ON p.id = q.principal_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY q.at DESC, q.id DESC LIMIT $${params.length}`,

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../../common/htt
 import type { ListRestrictionQueriesDto, RestrictionQueryDto } from '../dto/restriction-queries.dto';
 import { RestrictionQueriesRepository } from './restriction-queries.repository';
 
-/** The query audit, for admins: who looked up which code, newest first. */
+/** The query audit, for admins: who looked up what, newest first; one row per request. */
 @Injectable()
 export class RestrictionQueriesService {
   constructor(private readonly queries: RestrictionQueriesRepository) {}
@@ -22,7 +22,15 @@ export class RestrictionQueriesService {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map((r) => ({ id: r.id, principal: { id: r.principal_id, name: r.principal_name }, uscc: r.uscc, at: r.at.toISOString(), batch: r.batch })),
+      items: items.map((r) => ({
+        id: r.id,
+        principal: { id: r.principal_id, name: r.principal_name },
+        uscc: r.uscc,
+        at: r.at.toISOString(),
+        batch: r.batch,
+        codes: r.codes,
+        codesHash: r.codes_hash,
+      })),
       nextCursor: rows.length > limit ? encodeCursor([last.at.toISOString(), last.id]) : null,
     };
   }

@@ -74,9 +74,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.claim = command.bind(redis);
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<Hit> {
+  /** Spends `cost` hits (the codes of a batch lookup; 1 by default) from the key's window. */
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string, cost = 1): Promise<Hit> {
     // The braces keep both keys in one hash slot, should the Redis ever be a cluster.
     const base = `${this.prefix}:throttle:{${throttlerName}:${key}}`;
+    let owed = cost;
     for (;;) {
       const now = Date.now();
       const lease = this.leases.get(base);
@@ -84,15 +86,18 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         return { totalHits: lease.hits, timeToExpire: seconds(lease.windowEndsAt - now), isBlocked: true, timeToBlockExpire: seconds(lease.blockedUntil - now) };
       }
       if (lease && lease.tokens > 0 && lease.windowEndsAt > now) {
-        lease.tokens--;
-        return { totalHits: lease.hits - lease.tokens, timeToExpire: seconds(lease.windowEndsAt - now), isBlocked: false, timeToBlockExpire: 0 };
+        const spent = Math.min(lease.tokens, owed);
+        lease.tokens -= spent;
+        owed -= spent;
+        if (owed === 0) return { totalHits: lease.hits - lease.tokens, timeToExpire: seconds(lease.windowEndsAt - now), isBlocked: false, timeToBlockExpire: 0 };
+        continue;
       }
       if (lease?.claiming) {
         await lease.claiming;
         continue;
       }
       const next = lease ?? this.open(base);
-      const claim = this.renew(base, next, ttl, limit, blockDuration);
+      const claim = this.renew(base, next, ttl, limit, blockDuration, owed);
       // Callers arriving meanwhile wait for this claim, then spend from the lease it brought.
       next.claiming = claim.then(
         () => undefined,
@@ -110,10 +115,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     return lease;
   }
 
-  /** Claims a new lease; resolves with the answer when it is final (blocked, or Redis unavailable), else null. */
-  private async renew(base: string, lease: Lease, ttl: number, limit: number, blockDuration: number): Promise<Hit | null> {
+  /**
+   * Claims a new lease of at least `owed` hits; resolves with the answer when it is final (blocked, or Redis
+   * unavailable), else null. A claim larger than what is left gets what is left, and the next one is refused.
+   */
+  private async renew(base: string, lease: Lease, ttl: number, limit: number, blockDuration: number, owed: number): Promise<Hit | null> {
     const left = lease.windowEndsAt > Date.now() ? limit - lease.hits : limit;
-    const want = Math.max(1, Math.min(MAX_CLAIM, Math.floor(left / SHARE_OF_REMAINING), lease.nextClaim));
+    const want = Math.max(owed, 1, Math.min(MAX_CLAIM, Math.floor(left / SHARE_OF_REMAINING), lease.nextClaim));
     let reply: [number, number, number, number, number];
     try {
       reply = await this.claim(`${base}:hits`, `${base}:block`, ttl, limit, blockDuration, want);

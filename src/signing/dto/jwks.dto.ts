@@ -11,9 +11,15 @@ export class PublicJwkDto {
   alg: string;
   /** Always `sig`. */
   use: string;
+  /** Revoked keys only: when the key was compromised (ISO 8601); what it signed from then on is refused. */
+  revokedAt?: string;
+  /** Revoked keys only: when the key was registered (NumericDate, informational). */
+  nbf?: number;
+  /** Revoked keys only: the revocation instant (NumericDate, seconds rounded down). */
+  exp?: number;
 }
 
 export class JwksDto {
-  /** Every published key: the one that signs now and every earlier one. */
+  /** Every instance's public keys: those that sign now and every earlier one. */
   keys: PublicJwkDto[];
 }
