@@ -121,8 +121,8 @@ async function main(): Promise<void> {
         log: { level: 'warn' },
         outbound: { allow: ['127.0.0.1'] },
         dimensions: { energy: { noticeDays: 0 } },
-        // At most CONCURRENCY pushes at once, as in the plain loop: jobs of JOB_BATCH pushes, CONCURRENCY / JOB_BATCH jobs.
-        delivery: { workerConcurrency: CONCURRENCY / JOB_BATCH, jobBatch: JOB_BATCH, claimBatch: 1000, relayIntervalMs: 20 },
+        // At most CONCURRENCY pushes at once, as in the plain loop (the push pool), in jobs of JOB_BATCH.
+        delivery: { workerConcurrency: CONCURRENCY / JOB_BATCH, jobBatch: JOB_BATCH, pushesInFlight: CONCURRENCY, claimBatch: 1000, relayIntervalMs: 20 },
         runtime: { roles: ['worker'] },
       },
     });
