@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run demo`: the gateway with the bundled sandbox (simulated national platform and agencies), demo
-# principals and Heyuan demo data, from a fresh clone. Makes sure PostgreSQL and Redis run, installs and
-# builds, creates and migrates the database, starts the sandbox and the gateway, creates API keys with the
+# principals and Heyuan demo data, from a fresh clone with Node and npm alone. Installs the dependencies, makes
+# sure PostgreSQL and Redis run (scripts/ensure-services.sh uses, starts or installs them), builds, creates and
+# migrates the database, starts the sandbox and the gateway, creates API keys with the
 # CLI, loads scripts/demo/data.js over HTTP, subscribes the sandbox's agencies, runs a deadline sweep, then
 # keeps both in the foreground until Ctrl-C. Safe to run again: it reuses what exists; `--reset` drops the demo
 # database first, so the simulated clock starts again from GATEWAY_CLOCK_START.
@@ -36,22 +37,6 @@ SANDBOX_PID=""
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
-# The same start commands as .ci/run, for machines where the services are installed but stopped.
-ensure_services() {
-  if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
-    command -v pg_ctlcluster >/dev/null || die "PostgreSQL does not answer on 127.0.0.1:5432; start it first"
-    echo "starting PostgreSQL"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
-    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
-  fi
-  if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-    command -v redis-server >/dev/null || die "Redis does not answer on 127.0.0.1:6379; start it first"
-    echo "starting Redis"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
-  fi
-}
-
 RESET=false
 for arg in "$@"; do
   case "$arg" in
@@ -61,8 +46,11 @@ for arg in "$@"; do
 done
 
 prepare() {
-  say "dependencies and build"
+  say "dependencies"
   node scripts/ensure-deps.js
+  say "PostgreSQL and Redis"
+  bash scripts/ensure-services.sh
+  say "build"
   npm run build
   say "database"
   if $RESET; then node scripts/create-database.js --drop; fi
@@ -70,11 +58,10 @@ prepare() {
   npm run migration:run
 }
 
+http_status() { node scripts/demo/http.js "$@"; }
+
 start_gateway() {
-  local rc=0
-  curl -s -o /dev/null --max-time 2 "${BASE_URL}/health" || rc=$?
-  # 7 is "connection refused": nothing listens there yet.
-  [[ $rc -eq 7 ]] || die "something already answers on port ${PORT}; stop it or run with PORT=<another port>"
+  [[ $(http_status "${BASE_URL}/health") == 000 ]] || die "something already answers on port ${PORT}; stop it or run with PORT=<another port>"
   say "starting the gateway on ${BASE_URL} (log: ${GATEWAY_LOG})"
   mkdir -p var
   # Its own process group, so Ctrl-C reaches only this script, which then stops the gateway once, gracefully.
@@ -88,14 +75,14 @@ start_gateway() {
       GATEWAY_PID=""
       die "the gateway exited during start-up (log above)"
     fi
-    curl -fsS -o /dev/null --max-time 2 "${BASE_URL}/health" 2>/dev/null && return 0
+    [[ $(http_status "${BASE_URL}/health") == 200 ]] && return 0
     sleep 1
   done
   die "no healthy answer from ${BASE_URL}/health within 60 s; see ${GATEWAY_LOG}"
 }
 
 start_sandbox() {
-  curl -s -o /dev/null --max-time 2 "${SANDBOX_URL}/health" && die "something already answers on port ${SANDBOX_PORT}; stop it or run with SANDBOX_PORT=<another port>"
+  [[ $(http_status "${SANDBOX_URL}/health") == 000 ]] || die "something already answers on port ${SANDBOX_PORT}; stop it or run with SANDBOX_PORT=<another port>"
   say "starting the sandbox on ${SANDBOX_URL} (log: ${SANDBOX_LOG})"
   mkdir -p var
   set -m
@@ -104,7 +91,7 @@ start_sandbox() {
   set +m
   for _ in $(seq 1 60); do
     kill -0 "$SANDBOX_PID" 2>/dev/null || { tail -n 30 "$SANDBOX_LOG" >&2; SANDBOX_PID=""; die "the sandbox exited during start-up"; }
-    curl -fsS -o /dev/null --max-time 2 "${SANDBOX_URL}/health" 2>/dev/null && return 0
+    [[ $(http_status "${SANDBOX_URL}/health") == 200 ]] && return 0
     sleep 1
   done
   die "no answer from ${SANDBOX_URL}/health within 60 s; see ${SANDBOX_LOG}"
@@ -155,7 +142,7 @@ keys_still_valid() {
       var="${entry%%|*}"
       key="${!var:-}"
       [[ -n "$key" ]] || exit 1
-      status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${key}" "${BASE_URL}/v1/obligations?limit=1")
+      status=$(http_status "${BASE_URL}/v1/obligations?limit=1" "$key")
       [[ "$status" != 401 ]] || exit 1
     done
   )
@@ -207,12 +194,7 @@ connect_sandbox() {
   node scripts/demo/connect.js
 }
 
-clock_line() {
-  curl -s --max-time 2 "${BASE_URL}/health" | node -e '
-    const c = JSON.parse(require("fs").readFileSync(0, "utf8")).details.clock;
-    process.stdout.write(`${c.mode}, now ${new Date(c.now).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai" })} (Asia/Shanghai)`);
-  ' 2>/dev/null || echo "see ${BASE_URL}/health"
-}
+clock_line() { node scripts/demo/http.js --clock "$BASE_URL" 2>/dev/null || echo "see ${BASE_URL}/health"; }
 
 show_where_to_look() {
   cat <<EOF
@@ -237,8 +219,6 @@ EOF
 }
 
 main() {
-  command -v curl >/dev/null || die "curl is required"
-  ensure_services
   prepare
   trap stop_all EXIT
   trap 'exit 130' INT
@@ -249,6 +229,7 @@ main() {
   load_demo_data
   connect_sandbox
   show_where_to_look
+  command -v curl >/dev/null || echo "(the README's examples use curl, which this machine lacks: sudo apt-get install curl)"
   while kill -0 "$GATEWAY_PID" 2>/dev/null; do
     kill -0 "$STARTED_BY" 2>/dev/null || { echo "the process that started the demo has gone; stopping"; exit 143; }
     # `wait` on a timer, not `sleep` alone, so that a signal is handled at once.

@@ -1,26 +1,34 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from './cli/args';
 import { CliModule } from './cli/cli.module';
-import { keyCommands } from './cli/keys.commands';
-import { Command, principalCommands } from './cli/principal.commands';
-import { signingCommands, StandaloneCommand } from './cli/signing.commands';
+import { commandHelp, generalHelp, usageOf, usageProblem } from './cli/help';
+import { COMMANDS, STANDALONE } from './cli/commands';
 import { ConfigError, loadConfig } from './config/load-config';
 import { DependencyUnavailable, EXIT_UNAVAILABLE, waitForDependencies } from './common/dependencies';
 import { ApiError } from './common/http/api-error';
 
-const COMMANDS: Record<string, Command> = { ...principalCommands, ...keyCommands };
-// These need only the config (offline verification): no database is opened for them.
-const STANDALONE: Record<string, StandaloneCommand> = { ...signingCommands };
-
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
-  const command = name ? COMMANDS[name] : undefined;
-  const standalone = name ? STANDALONE[name] : undefined;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process[name ? 'stdout' : 'stderr'].write(generalHelp());
+    return name ? 0 : 64;
+  }
+  const command = COMMANDS[name];
+  const standalone = STANDALONE[name];
   if (!command && !standalone) {
-    process.stderr.write(`usage: npm run cli -- <command> [options]\ncommands: ${[...Object.keys(COMMANDS), ...Object.keys(STANDALONE)].join(', ')}\n`);
+    process.stderr.write(`unknown command ${name}\n\n${generalHelp()}`);
     return 64;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandHelp(name));
+    return 0;
+  }
   const { positional, flags } = parseArgs(rest);
+  const problem = usageProblem(name, positional, flags);
+  if (problem) {
+    process.stderr.write(`${problem}\nusage: ${usageOf(name)}\n(npm run cli -- ${name} --help says more)\n`);
+    return 64;
+  }
   const config = loadConfig();
   if (standalone) return standalone(config, positional, flags);
   if (!command) return 64;

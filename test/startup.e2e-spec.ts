@@ -75,6 +75,18 @@ describe('start-up and shutdown', () => {
     }
   });
 
+  it('answers --help at once, even with no database, and exits 0; bad usage exits 64', async () => {
+    const env = { DATABASE_URL: DEAD_POSTGRES, GATEWAY_CONFIG: quick };
+    const general = await finish(start('cli.ts', ['--help'], env));
+    expect([general.code, general.stdout]).toEqual([0, expect.stringContaining('principal:create')]);
+    const one = await finish(start('cli.ts', ['principal:create', '--help'], env));
+    expect([one.code, one.stdout]).toEqual([0, expect.stringContaining('--role <admin|operator|department|agency>')]);
+    const unknown = await finish(start('cli.ts', ['principal:remove'], env));
+    expect([unknown.code, unknown.stderr]).toEqual([64, expect.stringContaining('unknown command principal:remove')]);
+    const badOption = await finish(start('cli.ts', ['principal:list', '--all'], env));
+    expect([badOption.code, badOption.stderr]).toEqual([64, expect.stringContaining('unknown option --all')]);
+  });
+
   it('logs one line when it listens and one when SIGTERM has stopped it, and exits 0', async () => {
     const db = await createScratchDatabase();
     try {

@@ -11,6 +11,9 @@ export interface ListFilter {
   county?: string;
   /** The exit list only: dismantled, sealed or closed. */
   method?: string;
+  dimension?: string;
+  /** Part of the enterprise's name, or the start of its code. */
+  search?: string;
   /** The jurisdiction's zone, in which a record's revocation instant becomes its removal date. */
   timeZone: string;
 }
@@ -37,6 +40,10 @@ interface Source {
   id: string;
   idType: string;
   county: string;
+  /** The name a search matches: the register's, or on the sanctions list the one the record was signed with. */
+  name: string;
+  uscc: string;
+  dimension: string;
   columns: string;
   /** What a row shows, folded into the fingerprint that tags a CSV before it is written. */
   tag: string;
@@ -68,6 +75,9 @@ const SOURCES: Record<ListName, Source> = {
     id: 'o.id',
     idType: 'uuid',
     county: 'o.county',
+    name: 'e.name',
+    uscc: 'o.uscc',
+    dimension: 'o.dimension',
     columns: OBLIGATION_COLUMNS,
     tag: OBLIGATION_TAG,
   },
@@ -81,6 +91,9 @@ const SOURCES: Record<ListName, Source> = {
     id: 'o.id',
     idType: 'uuid',
     county: 'o.county',
+    name: 'e.name',
+    uscc: 'o.uscc',
+    dimension: 'o.dimension',
     columns: OBLIGATION_COLUMNS,
     tag: OBLIGATION_TAG,
   },
@@ -93,6 +106,9 @@ const SOURCES: Record<ListName, Source> = {
     id: 'o.id',
     idType: 'uuid',
     county: 'o.county',
+    name: 'e.name',
+    uscc: 'o.uscc',
+    dimension: 'o.dimension',
     columns: OBLIGATION_COLUMNS,
     tag: OBLIGATION_TAG,
   },
@@ -106,6 +122,9 @@ const SOURCES: Record<ListName, Source> = {
     id: 'r.record_id',
     idType: 'char(26)',
     county: 'r.county',
+    name: 'r.subject_name',
+    uscc: 'r.uscc',
+    dimension: 'r.dimension',
     columns: `r.record_id AS "recordId", r.subject_name AS name, r.uscc, r.county, r.dimension, r.department, o.basis, r.measures,
       r.status, r.revocation_reason AS "revocationReason",
       to_char(r.listed_on, 'YYYY-MM-DD') AS "listedOn", to_char(r.publication_ends_on, 'YYYY-MM-DD') AS "publicationEndsOn"`,
@@ -136,6 +155,15 @@ export class PublicationRepository {
     );
   }
 
+  /** The current signed version of a record, whatever its status; null when there is no such record. */
+  async signedRecord(recordId: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT v.jws FROM records r JOIN record_versions v ON v.record_id = r.record_id AND v.version = r.current_version WHERE r.record_id = $1`,
+      [recordId],
+    );
+    return row?.jws ?? null;
+  }
+
   /** A digest of everything the filtered list shows, so a CSV can be tagged (and a 304 answered) before it is written. */
   async fingerprint(list: ListName, filter: ListFilter): Promise<string> {
     const s = SOURCES[list];
@@ -159,6 +187,13 @@ export class PublicationRepository {
     if (filter.between) where.push(`${s.key} BETWEEN $${params.push(filter.between[0])}::date AND $${params.push(filter.between[1])}::date`);
     if (filter.county) where.push(`${s.county} = $${params.push(filter.county)}`);
     if (filter.method && list === 'exit') where.push(`o.stage_details #>> '{exitCompleted,method}' = $${params.push(filter.method)}`);
+    if (filter.dimension) where.push(`${s.dimension} = $${params.push(filter.dimension)}`);
+    if (filter.search) {
+      // LIKE's wildcards in what the public typed are matched as themselves.
+      const literal = filter.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const n = params.push(literal);
+      where.push(`(${s.name} ILIKE '%' || $${n} || '%' OR ${s.uscc} LIKE upper($${n}) || '%')`);
+    }
     return where;
   }
 }

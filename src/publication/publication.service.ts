@@ -7,7 +7,9 @@ import { isUuid } from '../common/ids';
 import { Jurisdiction } from '../common/jurisdiction';
 import { AppConfig } from '../config/config.schema';
 import { BOM, csvLine } from './csv';
-import type { PublicListQueryDto } from './dto/public-lists.dto';
+import type { PublicListQueryDto, SignedRecordDto } from './dto/public-lists.dto';
+import { renderSitePage } from './site/site-page';
+import type { Lang } from './site/site-text';
 import { etagOf } from '../common/http/etag';
 import { PublicAnswer } from './http-cache';
 import { isListName, LIST_NAMES, ListContext, ListItem, ListName, LISTS, Names } from './public-lists';
@@ -27,7 +29,7 @@ export class PublicationService {
   constructor(
     private readonly lists: PublicationRepository,
     private readonly jurisdiction: Jurisdiction,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     const counties = new Map(config.jurisdiction.counties.map((c) => [c.code, c.name]));
     const departments = new Map(config.jurisdiction.departments.map((d) => [d.code, d.name]));
@@ -54,6 +56,31 @@ export class PublicationService {
     return { etag: etagOf(JSON.stringify(json)), json };
   }
 
+  /** One page of a list as the public site shows it, tagged by what it shows. */
+  async sitePage(list: string, query: PublicListQueryDto, lang: Lang): Promise<{ etag: string; html: string }> {
+    const answer = await this.answer(list, query);
+    if (!('json' in answer)) throw new Error('the site renders JSON pages only');
+    const { items, nextCursor } = answer.json;
+    const year = Number(this.jurisdiction.today().slice(0, 4));
+    const html = renderSitePage({
+      city: this.config.jurisdiction.name,
+      list: list as ListName,
+      lang,
+      query: { q: query.q, year: query.year?.toString(), county: query.county, dimension: query.dimension, state: query.state, cursor: query.cursor, lang: lang === 'zh' ? undefined : lang },
+      items,
+      nextCursor,
+      counties: this.config.jurisdiction.counties,
+      year,
+    });
+    return { etag: etagOf(answer.etag, lang, String(year)), html };
+  }
+
+  async signedRecord(recordId: string): Promise<SignedRecordDto> {
+    const jws = RECORD_ID.test(recordId) ? await this.lists.signedRecord(recordId) : null;
+    if (!jws) throw new ApiError(HttpStatus.NOT_FOUND, 'RECORD_NOT_FOUND', `recordId: no record ${recordId.slice(0, 40)}`);
+    return { record: JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')), jws };
+  }
+
   private filterOf(list: ListName, query: PublicListQueryDto): { filter: ListFilter; year?: number } {
     if (query.county !== undefined) {
       const problem = this.jurisdiction.countyProblem('county', query.county);
@@ -65,6 +92,8 @@ export class PublicationService {
       state: query.state ?? 'current',
       county: query.county,
       method: query.method,
+      dimension: query.dimension,
+      search: query.q?.trim() || undefined,
       between: year === undefined ? undefined : [`${year}-01-01`, `${year}-12-31`],
       timeZone: this.jurisdiction.timeZone,
     };

@@ -1,6 +1,7 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { DIMENSIONS, Dimension } from '../../common/domain';
 import { LIST_STATES, ListState } from '../public-lists';
 
 export class PublicListQueryDto {
@@ -8,6 +9,10 @@ export class PublicListQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2999) year?: number;
   /** County code from the configured jurisdiction; only that county's entries. */
   @IsOptional() @IsString() county?: string;
+  /** Dimension the entries failed: energy, environment, quality, safety or technology. */
+  @IsOptional() @IsIn(DIMENSIONS) dimension?: Dimension;
+  /** Part of the enterprise's name, or the beginning of its unified social credit code (1-60 characters). */
+  @IsOptional() @IsString() @Length(1, 60) q?: string;
   /** current (default): entries on the list now; removed: entries that left it, with 移出日期; all: both. */
   @IsOptional() @IsIn(LIST_STATES) state?: ListState;
   /** The exit list only: dismantled, sealed or closed, so sealed lines can be read apart from dismantled ones. */
@@ -108,6 +113,13 @@ export class SanctionListItemDto extends ListedEnterpriseDto {
   status: 'active' | 'revoked';
   /** Why it was revoked: exit_completed (credit repair) or expired. */
   revocationReason: string | null;
+}
+
+export class SignedRecordDto {
+  /** The record, as the JWS payload holds it. */
+  record: Record<string, unknown>;
+  /** Compact JWS over the record's canonical JSON (RFC 8785). */
+  jws: string;
 }
 
 export class PublicListPageDto {
