@@ -19,6 +19,7 @@ import { signWebhook } from '../src/delivery/webhook-signature';
 import { SweepService } from '../src/sweep/sweep.service';
 import { generateSecret } from '../src/subscriptions/subscription.mapper';
 import { createScratchDatabase, prepareTemplateDatabase } from '../test/support/database';
+import { seedOverdueObligations } from './overdue-obligations';
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = 64;
@@ -55,21 +56,7 @@ function startReceiver() {
 }
 
 async function seed(db: Client, port: number): Promise<Record<string, string>> {
-  await db.query(
-    `INSERT INTO enterprises (uscc, name, county, industry, org_code_valid, created_at, updated_at)
-     SELECT '91441600' || lpad(g::text, 10, '0'), '河源市基准水泥有限公司' || g, '441602', 'cement', true, now(), now()
-       FROM generate_series(1, $1) g`,
-    [RECORDS],
-  );
-  await db.query(
-    `INSERT INTO obligations (uscc, dimension, department, county, basis, issued_on, capacity, external_ref, stage, deadline,
-                              initial_deadline, created_at, updated_at)
-     SELECT '91441600' || lpad(g::text, 10, '0'), 'energy', 'industry_it', '441602', '能耗标准', '2025-01-15',
-            '[{"equipment": "熟料生产线", "amount": 120, "unit": "万吨/年"}]', 'BENCH-' || g, 'exit_ordered',
-            '2025-06-30', '2025-06-30', now(), now()
-       FROM generate_series(1, $1) g`,
-    [RECORDS],
-  );
+  await seedOverdueObligations(db, RECORDS, 'BENCH');
   const secrets: Record<string, string> = {};
   for (const [i, domain] of MEASURES.entries()) {
     const path = `/agency-${i}`;
@@ -134,8 +121,8 @@ async function main(): Promise<void> {
         log: { level: 'warn' },
         outbound: { allow: ['127.0.0.1'] },
         dimensions: { energy: { noticeDays: 0 } },
-        // At most CONCURRENCY pushes at once, as in the plain loop: jobs of JOB_BATCH pushes, CONCURRENCY / JOB_BATCH jobs.
-        delivery: { workerConcurrency: CONCURRENCY / JOB_BATCH, jobBatch: JOB_BATCH, claimBatch: 1000, relayIntervalMs: 20 },
+        // At most CONCURRENCY pushes at once, as in the plain loop (the push pool), in jobs of JOB_BATCH.
+        delivery: { workerConcurrency: CONCURRENCY / JOB_BATCH, jobBatch: JOB_BATCH, pushesInFlight: CONCURRENCY, claimBatch: 1000, relayIntervalMs: 20 },
         runtime: { roles: ['worker'] },
       },
     });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { checkFaultSpec, FaultSpec } from './faults';
+import { checkListingOrder, ListingOrder } from './record-table';
 
 export interface AgencyConfig {
   name: string;
@@ -17,7 +18,8 @@ export interface SandboxConfig {
   port: number;
   /** Where the gateway's JWKS and feedback API are. */
   gatewayUrl: string;
-  platform: { clientId: string; secret: string; keepBodies: number };
+  /** `listing` sets the listing's order from start-up (recordId order when absent). */
+  platform: { clientId: string; secret: string; keepBodies: number; listing?: ListingOrder };
   webhookToleranceSeconds: number;
   /** Default `occurredOn` dates of feedback are days in this zone. */
   timeZone: string;
@@ -57,6 +59,8 @@ export function checkSandboxConfig(c: SandboxConfig): SandboxConfig {
   if (!c.platform?.clientId) problems.push('platform.clientId: required');
   if (!c.platform?.secret?.startsWith('whsec_')) problems.push('platform.secret: must be a whsec_ secret');
   if (!Number.isInteger(c.platform?.keepBodies) || c.platform.keepBodies < 0) problems.push('platform.keepBodies: must be an integer >= 0');
+  const listingProblem = c.platform?.listing === undefined ? null : checkListingOrder(c.platform.listing);
+  if (listingProblem) problems.push(`platform.listing.${listingProblem}`);
   if (!(c.webhookToleranceSeconds > 0)) problems.push('webhookToleranceSeconds: must be > 0');
   if (!Array.isArray(c.agencies)) problems.push('agencies: must be a list');
   for (const [i, a] of (c.agencies ?? []).entries()) {

@@ -5,6 +5,7 @@ import { sendError, SandboxContext } from './context';
 import { checkFaultSpec, FaultSpec } from './faults';
 import { checkFeedback, dayIn, FeedbackRequest, sendFeedback } from './feedback';
 import { parsePageQuery, PlatformState } from './platform';
+import { checkListingOrder, ListingOrder } from './record-table';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -48,6 +49,14 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, platf
     const query = parsePageQuery(req.query as Record<string, string | undefined>);
     if (typeof query === 'string') return sendError(reply, 400, query);
     return { ...platform.table.page(query), total: platform.table.size };
+  });
+  app.get('/control/platform/listing', async () => platform.listing);
+  app.put('/control/platform/listing', async (req, reply) => {
+    const problem = checkListingOrder(req.body);
+    if (problem) return sendError(reply, 400, problem);
+    const body = req.body as Partial<ListingOrder> & Pick<ListingOrder, 'order'>;
+    platform.listing = { order: body.order, repeat: body.repeat ?? 0, seed: body.seed ?? 1 };
+    return platform.listing;
   });
   app.get('/control/platform/records/:recordId', async (req, reply) => {
     const { recordId } = req.params as { recordId: string };

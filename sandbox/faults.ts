@@ -38,7 +38,7 @@ export function checkFaultSpec(spec: unknown): string | null {
 }
 
 /** mulberry32: tiny, and good enough to spread injected faults. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,7 +3,7 @@ import { canonicalJson, sha256Hex } from '../src/signing/canonical';
 import { checkPush, injectFaults, sendError, SandboxContext } from './context';
 import type { EndpointStats, Fault } from './faults';
 import { JwksUnavailable } from './jwks';
-import { RecordStatus, RecordTable } from './record-table';
+import { ListingOrder, RECORD_ORDER, RecordStatus, RecordTable } from './record-table';
 
 const EVENTS = ['sanction.issued', 'sanction.amended', 'sanction.revoked'];
 const MAX_ITEMS = 10_000;
@@ -22,8 +22,14 @@ interface Item {
 export class PlatformState {
   readonly table = new RecordTable();
   readonly bodies = new Map<string, Item>();
+  listing: ListingOrder;
 
-  constructor(private readonly keepBodies: number) {}
+  constructor(
+    private readonly keepBodies: number,
+    private readonly configuredListing: ListingOrder = RECORD_ORDER,
+  ) {
+    this.listing = configuredListing;
+  }
 
   keep(item: Item): void {
     const id = item.record.recordId as string;
@@ -35,6 +41,7 @@ export class PlatformState {
   clear(): void {
     this.table.clear();
     this.bodies.clear();
+    this.listing = this.configuredListing;
   }
 }
 
@@ -143,7 +150,12 @@ async function list(ctx: SandboxContext, state: PlatformState, req: FastifyReque
   if (denied) return sendError(reply, 401, denied);
   const query = parsePageQuery(req.query as Record<string, string | undefined>);
   if (typeof query === 'string') return sendError(reply, 400, query);
-  const page = state.table.page(query);
+  let page;
+  try {
+    page = state.table.page(query, state.listing);
+  } catch (e) {
+    return sendError(reply, 400, (e as Error).message);
+  }
   stats.accepted++;
   return reply.send({
     items: page.items.map(({ recordId, version, contentHash, status }) => ({ recordId, version, contentHash, status })),

@@ -1,4 +1,33 @@
+import { seeded } from './faults';
+
 export type RecordStatus = 'active' | 'revoked';
+
+/**
+ * How the listing pages: in recordId order with a keyset cursor, or in a fixed shuffled order (a real platform
+ * pages by update time, which is no order the gateway can rely on) with an offset cursor. With `repeat`, each
+ * page after the first starts again that fraction of a page back, as cursors over changing data do.
+ */
+export interface ListingOrder {
+  order: 'recordId' | 'shuffled';
+  /** 0 to below 1. */
+  repeat: number;
+  /** The shuffle's seed: the same seed lists in the same order. */
+  seed: number;
+}
+
+export const RECORD_ORDER: ListingOrder = { order: 'recordId', repeat: 0, seed: 1 };
+
+/** What is wrong with a listing order, naming the field, or null. */
+export function checkListingOrder(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'body: must be an object';
+  const l = value as Partial<Record<keyof ListingOrder, unknown>>;
+  const known = new Set(['order', 'repeat', 'seed']);
+  for (const key of Object.keys(l)) if (!known.has(key)) return `${key}: unknown field`;
+  if (l.order !== 'recordId' && l.order !== 'shuffled') return 'order: recordId or shuffled';
+  if (l.repeat !== undefined && (typeof l.repeat !== 'number' || !(l.repeat >= 0 && l.repeat < 1))) return 'repeat: a number from 0 to below 1';
+  if (l.seed !== undefined && !Number.isInteger(l.seed)) return 'seed: must be an integer';
+  return null;
+}
 
 export interface HeldRecord {
   recordId: string;
@@ -14,7 +43,7 @@ export interface PageQuery {
   status?: RecordStatus;
   /** Epoch milliseconds; only records stored later are listed. */
   updatedAfter?: number;
-  /** The last recordId of the previous page. */
+  /** From the previous page's nextCursor (opaque to clients). */
   cursor?: string;
   limit: number;
 }
@@ -38,6 +67,7 @@ export class RecordTable {
   // ULIDs mostly arrive in order, so appending keeps `sorted` sorted; the rest wait in `unsorted` for a merge.
   private sorted: string[] = [];
   private unsorted: string[] = [];
+  private shuffled: { seed: number; rows: Uint32Array } | null = null;
 
   get size(): number {
     return this.ids.length;
@@ -71,21 +101,34 @@ export class RecordTable {
     this.hashes.write(entry.contentHash, row * 32, 32, 'hex');
   }
 
-  /** Keyset paging in recordId order; `nextCursor` is null once nothing follows. */
-  page(query: PageQuery): { items: HeldRecord[]; nextCursor: string | null } {
-    const order = this.inOrder();
+  /**
+   * A page of the listing in the given order; `nextCursor` is null once nothing follows. Throws a message naming
+   * the cursor when it is not one this order hands out.
+   */
+  page(query: PageQuery, listing: ListingOrder = RECORD_ORDER): { items: HeldRecord[]; nextCursor: string | null } {
+    const byId = listing.order === 'recordId';
+    const order = byId ? this.inOrder() : null;
+    const rows = byId ? null : this.shuffledRows(listing.seed);
+    const length = byId ? order!.length : rows!.length;
+    const rowAt = (i: number) => (byId ? this.rows.get(order![i])! : rows![i]);
+    let i = 0;
+    if (query.cursor !== undefined) {
+      if (!byId && !/^s\d{1,10}$/.test(query.cursor)) throw new Error('cursor: not a cursor of this listing');
+      const resumeAt = byId ? firstAfter(order!, query.cursor) : Number(query.cursor.slice(1));
+      i = Math.max(0, resumeAt - Math.min(Math.floor(query.limit * listing.repeat), query.limit - 1));
+    }
     const source = query.source === undefined ? undefined : this.sourceIds.get(query.source) ?? -1;
     const status = query.status === undefined ? undefined : STATUSES.indexOf(query.status);
     const items: HeldRecord[] = [];
-    let i = query.cursor === undefined ? 0 : firstAfter(order, query.cursor);
-    for (; i < order.length && items.length < query.limit; i++) {
-      const row = this.rows.get(order[i])!;
+    for (; i < length && items.length < query.limit; i++) {
+      const row = rowAt(i);
       if (source !== undefined && this.sources[row] !== source) continue;
       if (status !== undefined && this.statuses[row] !== status) continue;
       if (query.updatedAfter !== undefined && !(this.updated[row] > query.updatedAfter)) continue;
       items.push(this.read(row));
     }
-    return { items, nextCursor: i < order.length && items.length ? items[items.length - 1].recordId : null };
+    const more = i < length && items.length > 0;
+    return { items, nextCursor: !more ? null : byId ? items[items.length - 1].recordId : `s${i}` };
   }
 
   countBy(): Record<RecordStatus, number> {
@@ -99,6 +142,7 @@ export class RecordTable {
     this.ids = [];
     this.sorted = [];
     this.unsorted = [];
+    this.shuffled = null;
     this.versions = new Uint32Array(0);
     this.updated = new Float64Array(0);
     this.statuses = new Uint8Array(0);
@@ -123,6 +167,20 @@ export class RecordTable {
       this.unsorted = [];
     }
     return this.sorted;
+  }
+
+  /** Every row once, in an order fixed by the seed (Fisher-Yates), kept until rows are added. */
+  private shuffledRows(seed: number): Uint32Array {
+    if (this.shuffled?.seed === seed && this.shuffled.rows.length === this.ids.length) return this.shuffled.rows;
+    const rows = new Uint32Array(this.ids.length);
+    for (let r = 0; r < rows.length; r++) rows[r] = r;
+    const random = seeded(seed);
+    for (let r = rows.length - 1; r > 0; r--) {
+      const j = Math.floor(random() * (r + 1));
+      [rows[r], rows[j]] = [rows[j], rows[r]];
+    }
+    this.shuffled = { seed, rows };
+    return rows;
   }
 
   private sourceId(name: string): number {

@@ -60,7 +60,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resync: () => gatewayClock?.sync() ?? Promise.resolve(),
     hung,
   };
-  const platform = new PlatformState(config.platform.keepBodies);
+  const listing = config.platform.listing;
+  const platform = new PlatformState(config.platform.keepBodies, listing && { order: listing.order, repeat: listing.repeat ?? 0, seed: listing.seed ?? 1 });
   const agencies = new Agencies(config.agencies);
   const reset = () => {
     platform.clear();

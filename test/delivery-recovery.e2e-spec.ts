@@ -1,12 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/app';
 import { eventually, sanction } from './support/delivery-fixtures';
 import { Receiver, startReceiver } from './support/receiver';
+import { workerProcesses } from './support/worker-process';
 
 const SETUP = { outbound: { allow: ['127.0.0.1'] }, dimensions: { energy: { noticeDays: 0, measures: ['land_supply'] } } };
 
@@ -66,22 +63,7 @@ describe('losing Redis or the worker mid-run loses nothing', () => {
 
   it('finishes every delivery after the worker process is killed with SIGKILL mid-run', async () => {
     const t = await startTestApp({ ...SETUP, runtime: { roles: ['api'] } });
-    const dir = mkdtempSync(join(tmpdir(), 'gateway-worker-'));
-    const overlay = join(dir, 'worker.yaml');
-    writeFileSync(
-      overlay,
-      [
-        'delivery: { leaseMs: 3000, relayIntervalMs: 50 }',
-        `redis: { keyPrefix: ${t.config.redis.keyPrefix}w }`,
-        "outbound: { allow: ['127.0.0.1'] }",
-        'log: { level: warn }',
-      ].join('\n'),
-    );
-    const startWorker = (): ChildProcess =>
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.databaseUrl, GATEWAY_ROLES: 'worker', GATEWAY_CONFIG: overlay },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+    const startWorker = workerProcesses(t, '{ leaseMs: 3000, relayIntervalMs: 50 }');
     let worker = startWorker();
     try {
       const target = await subscribe(t, rx, '/kill', 100, 4);

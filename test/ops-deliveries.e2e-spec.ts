@@ -88,6 +88,7 @@ describe('operator delivery operations', () => {
       lastHttpStatus: 503,
       lastError: 'Service Unavailable (upstream)',
       finalReason: 'exhausted',
+      laterVersionsReleased: false,
       deliveredAt: null,
       createdAt: '2025-06-01T02:00:00.000Z',
       updatedAt: expect.any(String),

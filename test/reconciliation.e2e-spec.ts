@@ -32,6 +32,8 @@ describe('reconciliation', () => {
       outbound: { allow: ['127.0.0.1'] },
       // Repair allowed at once, so completing the exit revokes the record on the spot.
       dimensions: { energy: { noticeDays: 0, repair: { minMonths: 0, maxMonths: 36 } } },
+      // Small pages, so every run goes through many of them.
+      reconciliation: { pageSize: 10 },
     });
     sandbox.setGatewayUrl(t.baseUrl);
     db = t.app.get(DataSource);
@@ -96,6 +98,8 @@ describe('reconciliation', () => {
     });
     expect(seeded.status).toBe(200);
 
+    // Run numbers about to gain a digit: newest first must still mean by number, not by text.
+    await db.query(`SELECT setval(pg_get_serial_sequence('reconciliation_runs', 'seq'), 98)`);
     const report = await reconcile('credit-platform');
     expect(report.status).toBe('done');
     expect(report.error).toBeNull();
@@ -136,7 +140,7 @@ describe('reconciliation', () => {
   });
 
   it('runs one reconciliation per target at a time and records a platform failure with its error', async () => {
-    sandbox.faults.set('platform-list', { latencyMs: 800 });
+    sandbox.faults.set('platform-list', { latencyMs: 300 });
     const first = await t.request('POST', '/v1/ops/reconciliations', { key: keys.operator, body: { target: 'credit-platform' } });
     expect(first.status).toBe(202);
     const second = await t.request('POST', '/v1/ops/reconciliations', { key: keys.operator, body: { target: 'credit-platform' } });
@@ -168,37 +172,87 @@ describe('reconciliation', () => {
     expect(bad.body.message).toContain('cursor');
   });
 
-  it('lists an agency’s delivered records that got no feedback in time (督办), and its dead deliveries', async () => {
+  it('reconciles a listing that comes shuffled and repeats items across pages', async () => {
+    sandbox.faults.set('platform-batch', { forgetRate: 1 });
+    const [lost] = await sanction(t, keys, 1);
+    await eventually(() => platformRows([lost]), (rows) => rows.length === 1 && allDelivered(rows));
+    sandbox.faults.clear('platform-batch');
+    expect((await control('PUT', '/control/platform/listing', { order: 'shuffled', repeat: 0.5, seed: 11 })).status).toBe(200);
+    try {
+      const [{ n: local }] = await db.query(`SELECT count(*)::int AS n FROM records`);
+      const report = await reconcile('credit-platform');
+      expect(report.status).toBe('done');
+      expect(report.counts).toMatchObject({ matched: local - 1, missingRemote: 1, staleRemote: 0, revokedLocally: 0, unknownRemote: 1, repaired: 1 });
+      // Half of every page after the first came again: more items listed than the platform holds.
+      expect(report.counts.listed).toBeGreaterThan(sandbox.platform.table.size);
+      expect(report.items.filter((i) => i.kind !== 'unknownRemote')).toEqual([{ kind: 'missingRemote', recordId: lost, localVersion: 1, remoteVersion: null, action: 'redeliver' }]);
+      await eventually(async () => sandbox.platform.table.get(lost), (held) => held?.status === 'active');
+      // The run's staging table is gone.
+      expect(await db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'reconciliation_listing_%'`)).toEqual([]);
+    } finally {
+      await control('PUT', '/control/platform/listing', { order: 'recordId' });
+    }
+  });
+
+  it('repairs what an agency should hold and has not received, and lists its records without feedback (督办)', async () => {
     const admin = await t.key({ role: 'admin' });
     const agency = await t.principal({ role: 'agency', name: '市税务局', domains: ['tax_administration'] });
+    const [{ n: inForce }] = await db.query(`SELECT count(*)::int AS n FROM records WHERE status = 'active' AND 'tax_administration' = ANY(measures)`);
     const sub = await t.request('POST', '/v1/subscriptions', {
       key: admin,
       body: { agency: '市税务局', domains: ['tax_administration'], url: `${sandbox.url}/agencies/${AGENCY}/webhook`, principalId: agency.id },
     });
     expect(sub.status).toBe(201);
+    // A late subscriber is sent every record in force it wants (backfill).
+    expect(sub.body.backfilled).toBe(inForce);
     expect((await control('PUT', `/control/agencies/${AGENCY}`, { domains: ['tax_administration'], secrets: [sub.body.secret] })).status).toBe(200);
+    const rows = await eventually(() => deliveriesTo(t, sub.body.id), (r) => r.length === inForce && allDelivered(r));
+    const received = async () => (await control('GET', `/control/agencies/${AGENCY}/received`)).body.items as Array<{ recordId: string; version: number }>;
+    expect(new Set((await received()).map((r) => r.recordId)).size).toBe(inForce);
 
-    const ids = await sanction(t, keys, 3);
-    await eventually(() => deliveriesTo(t, sub.body.id), (rows) => rows.length === 3 && allDelivered(rows));
+    // What goes wrong: the agency refuses a new record and a revocation (422), and one delivery row is lost.
+    const [revoked, lostRow, answeredId] = (await db.query(`SELECT record_id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY record_id`, [rows.map((r) => r.id)])).map(
+      (r: { record_id: string }) => r.record_id,
+    );
     sandbox.faults.set(`agency-${AGENCY}`, { errorRate: 1, statusCodes: [422] });
     const [refused] = await sanction(t, keys, 1);
-    await eventually(() => deliveriesTo(t, sub.body.id), (rows) => rows.length === 4 && rows[3].status === 'dead');
+    const [{ obligation_id }] = await db.query('SELECT obligation_id FROM records WHERE record_id = $1', [revoked]);
+    expect((await t.request('POST', `/v1/obligations/${obligation_id}/exit-completed`, { key: keys.dept, body: { completedOn: '2025-05-31', method: 'dismantled' } })).status).toBe(200);
+    const dead = () => db.query(`SELECT record_id, version FROM deliveries WHERE target = $1 AND status = 'dead' ORDER BY record_id`, [sub.body.id]);
+    await eventually(dead, (d) => d.length === 2);
     sandbox.faults.clear(`agency-${AGENCY}`);
-
-    // The agency's own system answers for one record, through the gateway's API.
-    const answered = await control('POST', `/control/agencies/${AGENCY}/feedback`, { apiKey: agency.key, recordId: ids[1] });
-    expect(answered.body.results).toEqual([expect.objectContaining({ recordId: ids[1], status: 201 })]);
+    await db.query(`DELETE FROM deliveries WHERE target = $1 AND record_id = $2`, [sub.body.id, lostRow]);
+    const answered = await control('POST', `/control/agencies/${AGENCY}/feedback`, { apiKey: agency.key, recordId: answeredId });
+    expect(answered.body.results).toEqual([expect.objectContaining({ recordId: answeredId, status: 201 })]);
 
     const early = await reconcile(sub.body.id);
-    expect(early.counts).toMatchObject({ matched: 1, awaitingFeedback: 2, noFeedback: 0, undelivered: 1 });
-    expect(early.items).toEqual([{ kind: 'undelivered', recordId: refused, localVersion: 1, remoteVersion: null, action: 'operator_review' }]);
+    expect(early.status).toBe('done');
+    expect(early.counts).toMatchObject({ matched: 1, missingRemote: 2, staleRemote: 0, revokedLocally: 1, repaired: 3, noFeedback: 0, undelivered: 0 });
+    expect(early.items).toEqual(
+      [
+        { kind: 'missingRemote', recordId: refused, localVersion: 1, remoteVersion: null, action: 'redeliver' },
+        { kind: 'missingRemote', recordId: lostRow, localVersion: 1, remoteVersion: null, action: 'redeliver' },
+        { kind: 'revokedLocally', recordId: revoked, localVersion: 2, remoteVersion: 1, action: 'send_revocation' },
+      ].sort((a, b) => (a.recordId < b.recordId ? -1 : 1)),
+    );
+    // The repairs reach the agency: the refused record, the lost one, and the revocation after its issue.
+    await eventually(received, (items) =>
+      [refused, lostRow].every((id) => items.some((i) => i.recordId === id)) && items.some((i) => i.recordId === revoked && i.version === 2),
+    );
+    await eventually(() => deliveriesTo(t, sub.body.id), (r) => r.length === inForce + 2 && allDelivered(r));
+
+    const again = await reconcile(sub.body.id);
+    expect(again.counts).toMatchObject({ matched: 1, missingRemote: 0, staleRemote: 0, revokedLocally: 0, repaired: 0, awaitingFeedback: inForce, noFeedback: 0 });
 
     t.clock.advance(16 * DAY_MS);
+    // Item ids about to gain a digit: pages must still follow them in order.
+    await db.query(`SELECT setval(pg_get_serial_sequence('reconciliation_items', 'id'), 95)`);
     const late = await reconcile(sub.body.id);
     expect(late.status).toBe('done');
-    expect(late.counts).toMatchObject({ matched: 1, awaitingFeedback: 0, noFeedback: 2, undelivered: 1, missingRemote: 0 });
-    expect(late.items.filter((i) => i.kind === 'noFeedback')).toEqual(
-      [ids[0], ids[2]].sort().map((recordId) => ({ kind: 'noFeedback', recordId, localVersion: 1, remoteVersion: 1, action: 'follow_up' })),
-    );
+    expect(late.counts).toMatchObject({ matched: 1, awaitingFeedback: 0, noFeedback: inForce, undelivered: 0, missingRemote: 0 });
+    const followUps = late.items.filter((i) => i.kind === 'noFeedback');
+    expect(followUps).toHaveLength(inForce);
+    expect(followUps.map((i) => i.recordId)).toEqual([...followUps.map((i) => i.recordId)].sort());
+    expect(followUps.every((i) => i.action === 'follow_up' && i.recordId !== answeredId)).toBe(true);
   });
 });

@@ -47,8 +47,9 @@ describe('signed records, ledger and routing', () => {
   });
   afterAll(() => t.close());
 
-  it('routes the issue to the platform and to each enabled subscription whose domains meet the measures', async () => {
-    expect(await targetsOf(recordId, 1)).toEqual(['credit-platform', subs.land, subs.tax].sort());
+  it('routes the issue to the platform and to each subscription whose domains meet the measures, a disabled one included', async () => {
+    // The disabled subscription's delivery is held for it, not skipped (DESIGN section 3, Subscription).
+    expect(await targetsOf(recordId, 1)).toEqual(['credit-platform', subs.land, subs.tax, subs.closed].sort());
   });
 
   it('serves the record with every field and a JWS that verifies against the published JWKS', async () => {
@@ -87,7 +88,7 @@ describe('signed records, ledger and routing', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.record).toMatchObject({ version: 2, event: 'sanction.amended', measures: ['land_supply'] });
-    expect(await targetsOf(recordId, 2)).toEqual(['credit-platform', subs.land, subs.tax].sort());
+    expect(await targetsOf(recordId, 2)).toEqual(['credit-platform', subs.land, subs.tax, subs.closed].sort());
   });
 
   it('revokes on exit once the repair minimum has passed and routes the revocation to every earlier target', async () => {
@@ -101,7 +102,7 @@ describe('signed records, ledger and routing', () => {
     const versions = (await t.request('GET', `/v1/records/${recordId}/versions`, { key: operator })).body.items;
     expect(versions.map((v: { record: { event: string } }) => v.record.event)).toEqual(['sanction.issued', 'sanction.amended', 'sanction.revoked']);
     expect(versions[2].record.revocation).toMatchObject({ reason: 'exit_completed' });
-    expect(await targetsOf(recordId, 3)).toEqual(['credit-platform', subs.land, subs.tax].sort());
+    expect(await targetsOf(recordId, 3)).toEqual(['credit-platform', subs.land, subs.tax, subs.closed].sort());
   });
 
   it('waits for the repair minimum when exit completes early, then the sweep revokes; expiry ends publication', async () => {

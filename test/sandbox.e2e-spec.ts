@@ -219,6 +219,38 @@ describe('platform listing', () => {
     expect(recent.body.nextCursor).toBeNull();
     expect((await listing('limit=0')).status).toBe(400);
   });
+
+  it('can list in a shuffled order that repeats items across pages, as a listing by update time may', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `R-${String(i).padStart(2, '0')}`);
+    await call('POST', '/control/platform/seed', { items: ids.map((recordId) => ({ recordId, version: 1, contentHash: sha256Hex(recordId), status: 'active' })) });
+    const readAll = async () => {
+      const seen: string[] = [];
+      let cursor = '';
+      for (let page = 0; page < 100; page++) {
+        const res = await listing(`limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(7);
+        seen.push(...res.body.items.map((i: { recordId: string }) => i.recordId));
+        if (!res.body.nextCursor) return seen;
+        cursor = res.body.nextCursor;
+      }
+      throw new Error('the listing did not end');
+    };
+    expect((await call('PUT', '/control/platform/listing', { order: 'shuffled', repeat: 0.3, seed: 5 })).body).toEqual({ order: 'shuffled', repeat: 0.3, seed: 5 });
+    const shuffled = await readAll();
+    expect([...new Set(shuffled)].sort()).toEqual(ids);
+    expect(shuffled.length).toBeGreaterThan(ids.length);
+    expect([...new Set(shuffled)]).not.toEqual(ids);
+    // The same seed lists in the same order.
+    expect(await readAll()).toEqual(shuffled);
+    expect((await listing('cursor=R-05')).status).toBe(400);
+    for (const bad of [{ order: 'random' }, { order: 'shuffled', repeat: 1 }, { order: 'shuffled', seed: 1.5 }, { order: 'shuffled', extra: true }]) {
+      expect((await call('PUT', '/control/platform/listing', bad)).status).toBe(400);
+    }
+    // A reset returns to recordId order.
+    await call('POST', '/control/reset');
+    expect((await call('GET', '/control/platform/listing')).body).toEqual({ order: 'recordId', repeat: 0, seed: 1 });
+  });
 });
 
 describe('agency receivers', () => {

@@ -132,6 +132,10 @@ export class OutboundConfig {
 export class SubscriptionsConfig {
   /** Hours a rotated-out signing secret still signs pushes beside the new one. */
   @IsInt() @Min(0) @Max(720) secretOverlapHours: number;
+  /** Pushes in flight at once to a new subscription that names none. */
+  @IsInt() @Min(1) @Max(100) defaultMaxConcurrency: number;
+  /** Pushes per second to a new subscription that names none. */
+  @IsInt() @Min(1) @Max(10000) defaultRatePerSecond: number;
 }
 
 export class CodeName {
@@ -175,10 +179,12 @@ export class DimensionsConfig {
 }
 
 export class CircuitConfig {
-  /** Consecutive failed attempts that open a target's circuit. */
+  /** Consecutive availability failures (network, timeout, 429, 5xx) that open a target's circuit. */
   @IsInt() @Min(1) failureThreshold: number;
-  /** How long an open circuit waits before one probe (half-open). */
+  /** How long an open circuit waits before it lets probes through (half-open). */
   @IsInt() @Min(100) cooldownMs: number;
+  /** Deliveries a half-open circuit lets through at once, those already attempted first. */
+  @IsInt() @Min(1) @Max(100) halfOpenProbes: number;
 }
 
 export class DeliveryConfig {
@@ -195,6 +201,8 @@ export class DeliveryConfig {
   @IsInt() @Min(1) claimBatch: number;
   /** Queue jobs each worker runs at once; a job carries up to `jobBatch` deliveries to one target. */
   @IsInt() @Min(1) workerConcurrency: number;
+  /** Pushes in flight at once in one process, across every target. */
+  @IsInt() @Min(1) @Max(4096) pushesInFlight: number;
   @IsInt() @Min(1) @Max(100) jobBatch: number;
   /** Failed attempts after which delivery.failing is raised. */
   @IsInt() @Min(1) failingAfterAttempts: number;

@@ -37,6 +37,6 @@ export abstract class CreditPlatformAdapter {
   /** False when the connector has no credentials: its deliveries then wait. */
   abstract enabled(): boolean;
   abstract pushBatch(items: PlatformItem[]): Promise<PushOutcome>;
-  /** One page of what the platform holds for our source, in recordId order. Throws when the platform fails. */
+  /** One page of what the platform holds for our source, in no promised order (items may repeat across pages). Throws when the platform fails. */
   abstract list(page: { cursor?: string | null; updatedAfter?: string; limit: number }): Promise<{ items: PlatformHolding[]; nextCursor: string | null }>;
 }

@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
@@ -12,7 +12,7 @@ import { CreditPlatformAdapter, PlatformHolding, PlatformItem, PlatformItemResul
 
 /** The platform contract over HTTP: client id plus Standard Webhooks headers signed over the exact body. */
 @Injectable()
-export class HttpCreditPlatformAdapter extends CreditPlatformAdapter implements OnModuleDestroy {
+export class HttpCreditPlatformAdapter extends CreditPlatformAdapter implements OnApplicationShutdown {
   constructor(
     private readonly http: HttpService,
     private readonly config: AppConfig,
@@ -21,8 +21,8 @@ export class HttpCreditPlatformAdapter extends CreditPlatformAdapter implements 
     super();
   }
 
-  /** Keep-alive sockets would otherwise hold the process open after shutdown. */
-  onModuleDestroy(): void {
+  /** Keep-alive sockets would otherwise hold the process open; closed last, after batches in flight finished. */
+  onApplicationShutdown(): void {
     const { httpAgent, httpsAgent } = this.http.axiosRef.defaults;
     (httpAgent as { destroy?: () => void } | undefined)?.destroy?.();
     (httpsAgent as { destroy?: () => void } | undefined)?.destroy?.();

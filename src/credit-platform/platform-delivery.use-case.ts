@@ -80,7 +80,7 @@ export class PlatformDeliveryUseCase {
     // A rejection is the platform's final word on this item; an item it left out is tried again.
     const outcome = { kind: 'network' as const, error: result ? `rejected: ${result.reason ?? 'no reason given'}` : 'the platform returned no result for this item' };
     const decision = result
-      ? { action: 'dead' as const, reason: `rejected by the platform: ${result.reason ?? 'no reason given'}` }
+      ? { action: 'dead' as const, signal: 'up' as const, reason: `rejected by the platform: ${result.reason ?? 'no reason given'}` }
       : decide(outcome, attempt, this.config.delivery, this.clock.now());
     this.metrics.observeAttempt(work.target, decision.action, durationMs / 1000);
     await this.recorder.failed(work, leaseToken, attempt, startedAt, { outcome, durationMs, snippet: result ? JSON.stringify(result) : null }, decision, {

@@ -4,15 +4,16 @@ import { QueueModule } from '../queue/queue.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliverUseCase } from './deliver.use-case';
+import { DeliveryModule } from './delivery.module';
 import { DeliveryProcessor } from './delivery.processor';
-import { DeliveryRepository } from './delivery.repository';
 import { HttpSenderModule } from './http-sender.module';
+import { PushPool } from './push-pool';
 import { DeliveryRelay } from './relay.service';
 
-/** Sends what the outbox holds: the relay, the queue worker and the push itself. */
+/** Sends what the outbox holds: the relay, the queue worker, the push pool and the push itself. */
 @Module({
-  imports: [QueueModule, SubscriptionsModule, HttpSenderModule, LedgerModule],
-  providers: [DeliveryRepository, AttemptRecorder, DeliverUseCase, DeliveryRelay, DeliveryProcessor],
-  exports: [DeliveryRepository, DeliveryRelay, AttemptRecorder],
+  imports: [QueueModule, DeliveryModule, SubscriptionsModule, HttpSenderModule, LedgerModule],
+  providers: [AttemptRecorder, DeliverUseCase, PushPool, DeliveryRelay, DeliveryProcessor],
+  exports: [DeliveryRelay, AttemptRecorder],
 })
 export class DeliveryEngineModule {}

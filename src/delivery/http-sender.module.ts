@@ -7,9 +7,6 @@ import { guardedLookup } from '../subscriptions/guarded-lookup';
 import { normalizeHost } from '../subscriptions/url-guard';
 import { HttpSender } from './http-sender';
 
-/** Sockets kept per agent: enough for the worker concurrency across many targets. */
-const MAX_SOCKETS = 256;
-
 @Module({
   imports: [
     HttpModule.registerAsync({
@@ -19,8 +16,9 @@ const MAX_SOCKETS = 256;
         const lookup = guardedLookup(new Set(config.outbound.allow.map(normalizeHost)));
         return {
           // Pushes go to a few endpoints over and over; reusing connections avoids a TLS handshake per push.
-          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, lookup }),
-          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, lookup }),
+          // A socket for every push the pool lets run at once (per host, as agents count).
+          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: config.delivery.pushesInFlight, lookup }),
+          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: config.delivery.pushesInFlight, lookup }),
           // Every status is an outcome for the retry policy, not an exception.
           validateStatus: () => true,
           // The URL guard approved the configured address only; a redirect could lead anywhere.

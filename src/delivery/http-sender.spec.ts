@@ -8,7 +8,7 @@ import { HttpSenderModule } from './http-sender.module';
 
 /** A sender as the engine has it, with the given hosts in outbound.allow. */
 function compileSender(allow: string[]): Promise<TestingModule> {
-  const config = { outbound: { allow } } as unknown as AppConfig;
+  const config = { outbound: { allow }, delivery: { pushesInFlight: 16 } } as unknown as AppConfig;
   return Test.createTestingModule({ imports: [ConfigModule.forRoot(config), HttpSenderModule] }).compile();
 }
 
@@ -136,6 +136,12 @@ describe('HttpSender', () => {
     expect(result.snippet).toBeNull();
   });
 
+  it('reports a name that does not resolve as a network error, to be retried', async () => {
+    // .invalid never resolves (RFC 6761), whatever the resolver.
+    const result = await sender.send('https://gateway-test.invalid/hook', body, {}, 5000);
+    expect(result.outcome).toMatchObject({ kind: 'network', error: expect.stringMatching(/ENOTFOUND|EAI_AGAIN/) });
+  });
+
   it('reports a malformed URL as a network error instead of throwing', async () => {
     expect((await sender.send('not a url', body, {}, 5000)).outcome.kind).toBe('network');
   });
@@ -156,7 +162,7 @@ describe('HttpSender', () => {
     server.on((_req, res) => res.end('ok'));
     const viaName = server.url.replace('127.0.0.1', 'localhost');
     const refused = await sender.send(viaName, body, {}, 5000);
-    expect(refused.outcome).toMatchObject({ kind: 'network', error: expect.stringMatching(/^EADDRBLOCKED: localhost resolves to .*loopback address$/) });
+    expect(refused.outcome).toMatchObject({ kind: 'refused', error: expect.stringMatching(/^EADDRBLOCKED: localhost resolves to .*loopback address$/) });
     const allowing = await compileSender(['localhost']);
     try {
       expect((await allowing.get(HttpSender).send(viaName, body, {}, 5000)).outcome).toEqual({ kind: 'response', status: 200 });

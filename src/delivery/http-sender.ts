@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
 import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
+import { BLOCKED_ADDRESS } from '../subscriptions/guarded-lookup';
 import type { AttemptOutcome } from './retry-policy';
 
 export interface SendResult {
@@ -23,7 +24,7 @@ const DRAIN_LIMIT_BYTES = 64 * 1024;
  * `timeoutMs` bounds the whole exchange: the request is aborted, not merely abandoned.
  */
 @Injectable()
-export class HttpSender implements OnModuleDestroy {
+export class HttpSender implements OnApplicationShutdown {
   constructor(private readonly http: HttpService) {}
 
   async send(url: string, body: Buffer | string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
@@ -47,7 +48,7 @@ export class HttpSender implements OnModuleDestroy {
           signal: abort.signal,
         });
       } catch (error) {
-        return { outcome: abort.signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: describe(error) }, durationMs: elapsed(), snippet: null };
+        return { outcome: failure(error, abort.signal.aborted), durationMs: elapsed(), snippet: null };
       }
       const snippet = await readSnippet(response.data);
       const retryAfter = response.headers['retry-after'];
@@ -59,8 +60,12 @@ export class HttpSender implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
-    // Idle keep-alive sockets would otherwise hold the process open after shutdown.
+  /**
+   * The last shutdown phase: pushes still in flight were let finish before (the delivery worker drains them
+   * while stopping), and destroying their sockets earlier would fail pushes the receiver already accepted.
+   * Idle keep-alive sockets would otherwise hold the process open.
+   */
+  onApplicationShutdown(): void {
     const defaults = this.http.axiosRef.defaults;
     for (const agent of [defaults.httpAgent, defaults.httpsAgent] as Array<Agent | undefined>) agent?.destroy();
   }
@@ -98,6 +103,13 @@ function readSnippet(stream: Readable): Promise<string> {
     stream.once('error', done);
     stream.once('close', done);
   });
+}
+
+/** A request that got no answer: out of time, refused by the address guard for good, or a network error to retry. */
+function failure(error: unknown, timedOut: boolean): AttemptOutcome {
+  if (timedOut) return { kind: 'timeout' };
+  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  return code === BLOCKED_ADDRESS ? { kind: 'refused', error: describe(error) } : { kind: 'network', error: describe(error) };
 }
 
 function describe(error: unknown): string {

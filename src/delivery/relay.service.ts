@@ -7,7 +7,7 @@ import { AppConfig } from '../config/config.schema';
 import { REDIS } from '../redis/redis.module';
 import { Claimed, DeliveryRepository, TargetAllowance } from './delivery.repository';
 import { DELIVERIES_QUEUE, DeliveryJobs, PLATFORM_QUEUE, PlatformJobs } from './delivery-jobs';
-import { CREDIT_PLATFORM_TARGET } from './outbox.repository';
+import { CREDIT_PLATFORM_TARGET } from './targets';
 
 /**
  * Moves due deliveries from the PostgreSQL outbox into the queue. Each claim takes a lease; a delivery
@@ -42,7 +42,7 @@ export class DeliveryRelay implements OnApplicationBootstrap, BeforeApplicationS
     await this.loop;
   }
 
-  /** Called when a slot frees up, so the next claim does not wait for the timer. */
+  /** Called when a slot frees up (a push answered), so the next claim does not wait for the timer. */
   notify(): void {
     this.wake?.();
   }
@@ -64,11 +64,14 @@ export class DeliveryRelay implements OnApplicationBootstrap, BeforeApplicationS
     const allowances = only ?? (await this.allowances());
     const claimed = await this.deliveries.claim(
       this.clock.now(),
-      delivery.leaseMs,
-      delivery.claimBatch,
-      delivery.circuit.cooldownMs,
+      {
+        leaseMs: delivery.leaseMs,
+        batch: delivery.claimBatch,
+        cooldownMs: delivery.circuit.cooldownMs,
+        probes: delivery.circuit.halfOpenProbes,
+        platformCap: creditPlatform.batchSize * creditPlatform.maxConcurrency,
+      },
       allowances,
-      creditPlatform.batchSize * creditPlatform.maxConcurrency,
     );
     if (!claimed.length) return 0;
     const toPlatform = claimed.filter((c) => c.target === CREDIT_PLATFORM_TARGET);

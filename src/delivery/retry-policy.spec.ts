@@ -4,6 +4,7 @@ const policy: RetryPolicyConfig = {
   scheduleSeconds: [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
   jitter: 0.2,
   retryAfterMaxSeconds: 3600,
+  circuit: { cooldownMs: 60_000 },
 };
 const now = new Date('2025-06-01T04:00:00Z');
 const middle = () => 0.5; // no spread
@@ -11,7 +12,7 @@ const status = (s: number, retryAfter?: string): AttemptOutcome => ({ kind: 'res
 
 describe('decide', () => {
   it('counts every 2xx as delivered, on any attempt', () => {
-    for (const s of [200, 201, 202, 204, 299]) expect(decide(status(s), 1, policy, now)).toEqual({ action: 'delivered' });
+    for (const s of [200, 201, 202, 204, 299]) expect(decide(status(s), 1, policy, now)).toEqual({ action: 'delivered', signal: 'up' });
     expect(decide(status(200), 10, policy, now).action).toBe('delivered');
   });
 
@@ -44,8 +45,8 @@ describe('decide', () => {
 
   it('is dead after the last scheduled attempt, and not before', () => {
     expect(decide(status(503), 9, policy, now, middle)).toMatchObject({ action: 'retry', delayMs: 86_400_000 });
-    expect(decide(status(503), 10, policy, now)).toEqual({ action: 'dead', reason: 'retries exhausted' });
-    expect(decide({ kind: 'network', error: 'x' }, 11, policy, now)).toEqual({ action: 'dead', reason: 'retries exhausted' });
+    expect(decide(status(503), 10, policy, now)).toEqual({ action: 'dead', signal: 'down', reason: 'retries exhausted' });
+    expect(decide({ kind: 'network', error: 'x' }, 11, policy, now)).toEqual({ action: 'dead', signal: 'down', reason: 'retries exhausted' });
     expect(decide({ kind: 'timeout' }, 1, { ...policy, scheduleSeconds: [0] }, now)).toMatchObject({ action: 'dead' });
   });
 
@@ -69,7 +70,33 @@ describe('decide', () => {
   });
 
   it('never adds an attempt for Retry-After', () => {
-    expect(decide(status(429, '1'), 10, policy, now)).toEqual({ action: 'dead', reason: 'retries exhausted' });
+    expect(decide(status(429, '1'), 10, policy, now)).toEqual({ action: 'dead', signal: 'down', reason: 'retries exhausted' });
+  });
+});
+
+describe('what an outcome says of the endpoint', () => {
+  it('counts unavailability as down: network errors, timeouts, 408, 429 and 5xx', () => {
+    const down: AttemptOutcome[] = [{ kind: 'network', error: 'ENOTFOUND' }, { kind: 'timeout' }, ...[408, 429, 500, 503].map((s) => status(s))];
+    for (const outcome of down) expect(decide(outcome, 1, policy, now, middle).signal).toBe('down');
+  });
+
+  it('takes any answer of its own, 2xx or 4xx, as the endpoint being up', () => {
+    for (const s of [200, 204, 400, 401, 404, 410, 422]) expect(decide(status(s), 1, policy, now).signal).toBe('up');
+  });
+
+  it('reads a 429 or 503 asking to come back within the cool-down as pacing: waited for exactly, not a failure', () => {
+    expect(decide(status(503, '1'), 1, policy, now)).toEqual({ action: 'retry', signal: 'throttled', delayMs: 1000, reason: 'HTTP 503' });
+    expect(decide(status(429, '60'), 1, policy, now)).toMatchObject({ signal: 'throttled', delayMs: 60_000 });
+    expect(decide(status(429, '61'), 1, policy, now)).toMatchObject({ signal: 'down', delayMs: 61_000 });
+    expect(decide(status(500, '1'), 1, policy, now)).toMatchObject({ signal: 'down', delayMs: 1000 });
+  });
+
+  it('gives up on a refused address at once without blaming the endpoint', () => {
+    expect(decide({ kind: 'refused', error: 'x resolves to 10.0.0.1' }, 1, policy, now)).toEqual({
+      action: 'dead',
+      signal: 'none',
+      reason: 'url refused: x resolves to 10.0.0.1',
+    });
   });
 });
 

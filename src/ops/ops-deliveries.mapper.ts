@@ -1,7 +1,8 @@
+import type { DeliveryRow } from '../delivery/delivery.repository';
+import type { DeliveryStatus } from '../delivery/delivery-status';
 import type { AttemptDto, BulkJobDto, DeliveryDto } from './dto/deliveries.dto';
-import type { DeliveryStatus } from './delivery-actions';
 import type { BulkJobRow } from './bulk-jobs.repository';
-import type { AttemptRow, DeliveryRow } from './ops-deliveries.repository';
+import type { AttemptRow } from './ops-deliveries.repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -19,6 +20,7 @@ export function toDeliveryDto(r: DeliveryRow): DeliveryDto {
     lastHttpStatus: r.last_http_status,
     lastError: r.last_error,
     finalReason: r.final_reason,
+    laterVersionsReleased: r.released,
     deliveredAt: iso(r.delivered_at),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -53,5 +55,5 @@ export function toBulkJobDto(j: BulkJobRow): BulkJobDto {
 
 /** What the audit trail keeps of a delivery's state. */
 export function auditState(r: DeliveryRow): object {
-  return { status: r.status, nextAttemptAt: iso(r.next_attempt_at), finalReason: r.final_reason, attempts: r.attempts };
+  return { status: r.status, nextAttemptAt: iso(r.next_attempt_at), finalReason: r.final_reason, released: r.released, attempts: r.attempts };
 }

@@ -8,10 +8,11 @@ import { ApiError } from '../common/http/api-error';
 import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
 import { isUuid } from '../common/ids';
 import type { Principal } from '../principals/principal';
+import { DeliveryRepository, DeliveryRow } from '../delivery/delivery.repository';
+import { allows } from '../delivery/delivery-status';
 import { OPS_QUEUE } from '../queue/queue.constants';
 import { recordOf } from '../records/records.repository';
 import { BulkJobsRepository } from './bulk-jobs.repository';
-import { allows, DeliveryAction } from './delivery-actions';
 import {
   BulkJobDto,
   BulkRetryFilterDto,
@@ -22,16 +23,19 @@ import {
   ListDeliveriesQueryDto,
 } from './dto/deliveries.dto';
 import { auditState, toAttemptDto, toBulkJobDto, toDeliveryDto } from './ops-deliveries.mapper';
-import { DeliveryRow, OpsDeliveriesRepository } from './ops-deliveries.repository';
+import { OpsDeliveriesRepository } from './ops-deliveries.repository';
 
 export const BULK_RETRY_KIND = 'delivery.bulk_retry';
 export const BULK_RETRY_JOB = 'bulk-retry';
+
+type OperatorAction = 'retry' | 'cancel';
 
 /** What operators see of deliveries and what they may do to them; every change is audited in its transaction. */
 @Injectable()
 export class OpsDeliveriesService {
   constructor(
     private readonly deliveries: OpsDeliveriesRepository,
+    private readonly transitions: DeliveryRepository,
     private readonly jobs: BulkJobsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -54,22 +58,29 @@ export class OpsDeliveriesService {
   async get(id: string): Promise<DeliveryDetailDto> {
     const row = isUuid(id) ? await this.deliveries.findById(id) : null;
     if (!row) throw notFound(id);
-    const [attempts, jws] = await Promise.all([this.deliveries.attempts(id), this.deliveries.versionJws(row.record_id, row.version)]);
+    const [attempts, jws, holding] = await Promise.all([
+      this.deliveries.attempts(id),
+      this.deliveries.versionJws(row.record_id, row.version),
+      this.deliveries.heldBehind(row),
+    ]);
     return {
       ...toDeliveryDto(row),
       attempts: attempts.map(toAttemptDto),
       record: jws ? { record: recordOf(jws) as unknown as Record<string, unknown>, jws } : null,
+      heldBehind: holding.map((h) => ({ id: h.id, version: h.version, status: h.status as DeliveryDto['status'] })),
     };
   }
 
   /** Due now, whatever happened before; the attempt history stays. */
   retry(id: string, actor: Principal): Promise<DeliveryDto> {
-    return this.change(id, 'retry', actor, (m, now) => this.deliveries.markPending(m, id, now));
+    return this.change(id, 'retry', actor, (m, now) => this.transitions.retry(m, id, now));
   }
 
+  /** Stops it; later versions of the record to the target stay held behind it unless the operator releases them. */
   cancel(id: string, dto: CancelDeliveryDto, actor: Principal): Promise<DeliveryDto> {
     const reason = dto.reason.trim();
-    return this.change(id, 'cancel', actor, (m, now) => this.deliveries.markCancelled(m, id, reason, now), { reason });
+    const releaseLater = dto.releaseLaterVersions === true;
+    return this.change(id, 'cancel', actor, (m, now) => this.transitions.cancel(m, id, reason, releaseLater, now), { reason, releaseLaterVersions: releaseLater });
   }
 
   /** Records the job and queues it; the worker goes through the matching rows in batches. */
@@ -97,9 +108,9 @@ export class OpsDeliveriesService {
 
   private async change(
     id: string,
-    action: DeliveryAction,
+    action: OperatorAction,
     actor: Principal,
-    apply: (m: EntityManager, now: Date) => Promise<DeliveryRow>,
+    apply: (m: EntityManager, now: Date) => Promise<DeliveryRow | null>,
     details?: object,
   ): Promise<DeliveryDto> {
     if (!isUuid(id)) throw notFound(id);
@@ -111,7 +122,8 @@ export class OpsDeliveriesService {
           status: before.status,
         });
       }
-      const after = await apply(m, this.clock.now());
+      // The row is locked and its status allows the action, so the transition applies.
+      const after = (await apply(m, this.clock.now()))!;
       await this.audit.record(m, {
         actor,
         action: `delivery.${action}`,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { BulkJobsRepository } from './bulk-jobs.repository';
 import { BulkRetryRunner } from './jobs/bulk-retry.runner';
@@ -11,7 +12,7 @@ import { TargetsService } from './targets.service';
 
 /** The operator side of delivery: listing, retrying and cancelling, bulk jobs, target health and alerts. */
 @Module({
-  imports: [AlertsModule],
+  imports: [AlertsModule, DeliveryModule],
   controllers: [OpsDeliveriesController],
   providers: [OpsDeliveriesRepository, BulkJobsRepository, OpsDeliveriesService, BulkRetryRunner, OpsProcessor, TargetsRepository, TargetsService],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CREDIT_PLATFORM_TARGET } from '../delivery/outbox.repository';
+import { CREDIT_PLATFORM_TARGET } from '../delivery/targets';
 
 export interface TargetRow {
   target: string;

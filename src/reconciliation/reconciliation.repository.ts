@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { CREDIT_PLATFORM_TARGET } from '../delivery/outbox.repository';
-import type { Difference, LocalEntry } from './merge-compare';
 
 // One nightly platform reconciliation across every instance.
 const RECONCILE_LOCK = 0x5245_434f; // "RECO"
@@ -28,8 +26,10 @@ export interface ItemRow {
   action: string;
 }
 
-export interface StoredItem extends Difference {
-  action: string;
+export interface AgencyTarget {
+  id: string;
+  principal_id: string | null;
+  domains: string[];
 }
 
 const RUN_COLUMNS = `id, seq::text, target, trigger, status, started_at, finished_at, counts, error`;
@@ -85,7 +85,8 @@ export class ReconciliationRepository {
   /** Newest first, keyset-paged on the start order (the unique index on seq). */
   list(beforeSeq: string | null, limit: number): Promise<RunRow[]> {
     return this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM reconciliation_runs WHERE seq < $1::bigint ORDER BY seq DESC LIMIT $2`,
+      // Qualified: the bare name would sort by the text output column `seq::text`, putting run 9 after run 10.
+      `SELECT ${RUN_COLUMNS} FROM reconciliation_runs WHERE seq < $1::bigint ORDER BY reconciliation_runs.seq DESC LIMIT $2`,
       [beforeSeq ?? '9223372036854775807', limit],
     );
   }
@@ -93,70 +94,56 @@ export class ReconciliationRepository {
   items(runId: string, afterId: string | null, limit: number): Promise<ItemRow[]> {
     return this.dataSource.query(
       `SELECT id::text, kind, record_id, local_version, remote_version, action FROM reconciliation_items
-        WHERE run_id = $1 AND id > $2::bigint ORDER BY id LIMIT $3`,
+        WHERE run_id = $1 AND id > $2::bigint ORDER BY reconciliation_items.id LIMIT $3`,
       [runId, afterId ?? '0', limit],
     );
   }
 
-  async insertItems(m: EntityManager, runId: string, items: StoredItem[]): Promise<void> {
-    if (!items.length) return;
-    await m.query(
-      `INSERT INTO reconciliation_items (run_id, kind, record_id, local_version, remote_version, action)
-       SELECT $1, i.kind, i.record_id, i.local_version, i.remote_version, i.action
-         FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::text[]) WITH ORDINALITY
-           AS i(kind, record_id, local_version, remote_version, action, n)
-        ORDER BY i.n`,
-      [runId, items.map((i) => i.kind), items.map((i) => i.recordId), items.map((i) => i.localVersion), items.map((i) => i.remoteVersion), items.map((i) => i.action)],
+  /**
+   * The differences that need a delivery, in the order found, a page at a time after item `afterId`: what a
+   * repair goes through.
+   */
+  repairable(runId: string, afterId: string, limit: number): Promise<Array<{ id: string; record_id: string }>> {
+    return this.dataSource.query(
+      `SELECT id::text, record_id FROM reconciliation_items
+        WHERE run_id = $1 AND id > $2::bigint AND kind IN ('missingRemote', 'staleRemote', 'revokedLocally')
+        ORDER BY reconciliation_items.id LIMIT $3`,
+      [runId, afterId, limit],
     );
   }
 
-  /** The gateway's side of the comparison: each record's current version and its hash, in recordId order (keyset). */
-  localPage(after: string | null, limit: number): Promise<LocalEntry[]> {
-    // Two texts rather than "$1 IS NULL OR ...", so that each keeps a plain index range scan on the key. The bound
-    // is repeated on the versions so that a merge join starts both index scans there, not at the first record.
-    const from = after === null ? '' : 'WHERE r.record_id > $2 AND v.record_id > $2';
-    return this.dataSource.query(
-      `SELECT r.record_id AS "recordId", r.current_version AS version, v.record_hash AS "recordHash", r.status
-         FROM records r JOIN record_versions v ON v.record_id = r.record_id AND v.version = r.current_version
-        ${from} ORDER BY r.record_id LIMIT $1`,
-      after === null ? [limit] : [limit, after],
-    );
+  /** Items whose repair was left to the attempt under way. */
+  async leftInFlight(m: EntityManager, itemIds: string[]): Promise<void> {
+    if (itemIds.length) await m.query(`UPDATE reconciliation_items SET action = 'in_flight' WHERE id = ANY($1::bigint[])`, [itemIds]);
   }
 
   /**
-   * Makes the platform delivery of each record's current version due now: inserted when missing, otherwise
-   * reset whatever its status, except in flight (its outcome is still coming). Earlier versions still waiting
-   * for the platform are cancelled: every version is complete on its own, and the relay would hold the
-   * current one back behind them. Returns the records whose current version is now due.
+   * An agency's deliveries against what it should hold (DESIGN invariant 9): every record in force whose
+   * measures meet its domains, at its current version. A record it never received is `missingRemote` (in
+   * force only); one it holds an older version of is `staleRemote`, or `revokedLocally` when the current
+   * version is the revocation. Stored as items in record order; returns the counts per kind.
    */
-  async repairPlatform(m: EntityManager, recordIds: string[], now: Date): Promise<Set<string>> {
-    if (!recordIds.length) return new Set();
-    const rows: Array<{ record_id: string }> = await m.query(
-      `WITH cur AS (
-         SELECT r.record_id, r.current_version AS version, v.event
-           FROM records r JOIN record_versions v ON v.record_id = r.record_id AND v.version = r.current_version
-          WHERE r.record_id = ANY($1::char(26)[])
-       ), reset AS (
-         UPDATE deliveries d SET status = 'pending', next_attempt_at = $2, final_reason = NULL, lease_token = NULL, lease_until = NULL, updated_at = $2
-           FROM cur WHERE d.record_id = cur.record_id AND d.version = cur.version AND d.target = $3 AND d.status <> 'in_flight'
-         RETURNING d.record_id
-       ), added AS (
-         INSERT INTO deliveries (record_id, version, event, target, subscription_id, next_attempt_at, created_at, updated_at)
-         SELECT cur.record_id, cur.version, cur.event, $3, NULL, $2, $2, $2 FROM cur
-          WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.record_id = cur.record_id AND d.version = cur.version AND d.target = $3)
-         ON CONFLICT DO NOTHING
-         RETURNING record_id
-       ), superseded AS (
-         UPDATE deliveries d SET status = 'cancelled', final_reason = 'superseded: reconciliation sent the current version',
-                lease_token = NULL, lease_until = NULL, updated_at = $2
-           FROM cur WHERE d.record_id = cur.record_id AND d.version < cur.version AND d.target = $3
-            AND d.status IN ('pending', 'failed', 'dead')
-         RETURNING 1
+  async compareAgency(runId: string, subscriptionId: string, domains: string[]): Promise<Record<string, number>> {
+    const rows: Array<{ kind: string; n: number }> = await this.dataSource.query(
+      `WITH received AS (
+         SELECT record_id, max(version) AS version FROM deliveries WHERE target = $2 AND status = 'delivered' GROUP BY record_id
+       ), judged AS (
+         SELECT r.record_id, r.current_version, h.version AS held,
+                CASE WHEN h.version >= r.current_version THEN NULL
+                     WHEN h.version IS NOT NULL AND r.status = 'revoked' THEN 'revokedLocally'
+                     WHEN h.version IS NOT NULL THEN 'staleRemote'
+                     WHEN r.status = 'active' AND r.measures && $3::text[] THEN 'missingRemote' END AS kind
+           FROM records r LEFT JOIN received h ON h.record_id = r.record_id
+       ), found AS (
+         INSERT INTO reconciliation_items (run_id, kind, record_id, local_version, remote_version, action)
+         SELECT $1, kind, record_id, current_version, held, CASE kind WHEN 'revokedLocally' THEN 'send_revocation' ELSE 'redeliver' END
+           FROM judged WHERE kind IS NOT NULL ORDER BY record_id
+         RETURNING kind
        )
-       SELECT record_id FROM reset UNION ALL SELECT record_id FROM added`,
-      [recordIds, now, CREDIT_PLATFORM_TARGET],
+       SELECT kind, count(*)::int AS n FROM found GROUP BY kind`,
+      [runId, subscriptionId, domains],
     );
-    return new Set(rows.map((r) => r.record_id));
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 
   /**
@@ -206,8 +193,8 @@ export class ReconciliationRepository {
     return n;
   }
 
-  subscription(id: string): Promise<{ id: string; principal_id: string | null } | undefined> {
-    return this.dataSource.query(`SELECT id, principal_id FROM subscriptions WHERE id = $1`, [id]).then((r) => r[0]);
+  subscription(id: string): Promise<AgencyTarget | undefined> {
+    return this.dataSource.query(`SELECT id, principal_id, domains FROM subscriptions WHERE id = $1`, [id]).then((r) => r[0]);
   }
 
   /** Holds the cluster-wide reconciliation lock on a connection of its own; null when another instance holds it. */

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/config.schema';
 import { runsScheduledJobs } from '../config/runtime-roles';
-import { CREDIT_PLATFORM_TARGET } from '../delivery/outbox.repository';
+import { CREDIT_PLATFORM_TARGET } from '../delivery/targets';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
 

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, Page } from '../common/http/cursor';
 import { isUuid } from '../common/ids';
 import { AppConfig } from '../config/config.schema';
 import { CreditPlatformAdapter } from '../credit-platform/credit-platform.adapter';
-import { CREDIT_PLATFORM_TARGET } from '../delivery/outbox.repository';
+import { CREDIT_PLATFORM_TARGET } from '../delivery/targets';
 import { AgencyReconciler } from './agency-reconciler';
 import { ListReconciliationsQueryDto, ReconciliationDto, ReconciliationItemsQueryDto, ReconciliationSummaryDto } from './dto/reconciliation.dto';
 import { PlatformReconciler } from './platform-reconciler';
@@ -97,7 +97,7 @@ export class ReconciliationService implements BeforeApplicationShutdown {
     if (!isUuid(target)) throw new ValidationFailed([{ field: 'target', message: `must be "${CREDIT_PLATFORM_TARGET}" or a subscription id` }]);
     const subscription = await this.runs.subscription(target);
     if (!subscription) throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'UNKNOWN_TARGET', `target: no subscription ${target}`, [{ field: 'target', message: 'no such subscription' }]);
-    return (run) => this.agencies.run(run.id, subscription);
+    return (run, actor) => this.agencies.run(run.id, subscription, actor, () => this.stopping);
   }
 
   private async execute(run: RunRow, actor: Actor | null, work: (run: RunRow, actor: Actor | null) => Promise<object>): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { Measure } from '../common/domain';
-import { OutboxRepository } from '../delivery/outbox.repository';
+import { DeliveryRepository } from '../delivery/delivery.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { RestrictionsRepository } from '../restrictions/restrictions.repository';
 import { SigningService } from '../signing/signing.service';
@@ -20,7 +20,7 @@ export class RecordWriter {
     private readonly records: RecordsRepository,
     private readonly ledger: LedgerService,
     private readonly signing: SigningService,
-    private readonly outbox: OutboxRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly restrictions: RestrictionsRepository,
     private readonly clock: Clock,
   ) {}
@@ -65,7 +65,7 @@ export class RecordWriter {
     await this.restrictions.apply(manager, records);
     if (routing === 'follow-up') await this.records.advance(manager, records, at);
     return routing === 'issued'
-      ? this.outbox.routeIssued(manager, records, at)
-      : this.outbox.routeFollowUp(manager, records, at);
+      ? this.deliveries.routeIssued(manager, records, at)
+      : this.deliveries.routeFollowUp(manager, records, at);
   }
 }

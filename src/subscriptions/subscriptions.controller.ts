@@ -4,6 +4,7 @@ import { Page } from '../common/http/cursor';
 import { CurrentPrincipal, Roles } from '../principals/auth.decorators';
 import type { Principal } from '../principals/principal';
 import {
+  ChangedSubscriptionDto,
   CreatedSubscriptionDto,
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
@@ -22,7 +23,10 @@ import { SubscriptionsService } from './subscriptions.service';
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
-  /** Registers an agency endpoint; the answer carries its `whsec_` signing secret, shown this once. */
+  /**
+   * Registers an agency endpoint and queues the current version of every record in force it wants; the answer
+   * carries its `whsec_` signing secret, shown this once.
+   */
   @Post()
   create(@Body() dto: CreateSubscriptionDto, @CurrentPrincipal() actor: Principal): Promise<CreatedSubscriptionDto> {
     return this.subscriptions.create(dto, actor);
@@ -41,9 +45,12 @@ export class SubscriptionsController {
     return this.subscriptions.get(id);
   }
 
-  /** Changes fields; `state: disabled` stops pushes and records when and why, leaving disabled clears that. */
+  /**
+   * Changes fields; `paused` and `disabled` hold pushes until it is active again (`disabled` records when and
+   * why, leaving it clears that). Widened domains or a return to `active` queue the records in force it lacks.
+   */
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto, @CurrentPrincipal() actor: Principal): Promise<SubscriptionDto> {
+  update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto, @CurrentPrincipal() actor: Principal): Promise<ChangedSubscriptionDto> {
     return this.subscriptions.update(id, dto, actor);
   }
 

@@ -14,8 +14,8 @@ export class SubscriptionsRepository {
     return this.dataSource.transaction(work);
   }
 
-  async insert(row: NewSubscription): Promise<SubscriptionEntity> {
-    const result = await this.dataSource.manager.insert(SubscriptionEntity, row);
+  async insert(manager: EntityManager, row: NewSubscription): Promise<SubscriptionEntity> {
+    const result = await manager.insert(SubscriptionEntity, row);
     return { ...row, id: (result.identifiers[0] as { id: string }).id };
   }
 
@@ -41,13 +41,14 @@ export class SubscriptionsRepository {
     return q.getMany();
   }
 
-  /** Where a record with these measures goes: active subscriptions sharing at least one domain (the outbox's routing). */
-  findActiveForMeasures(manager: EntityManager, measures: string[]): Promise<Array<{ id: string; domains: string[] }>> {
-    if (measures.length === 0) return Promise.resolve([]);
-    return manager.query(
-      `SELECT id, domains FROM subscriptions WHERE state = 'active' AND domains && $1::text[] ORDER BY id`,
-      [measures],
+  /** The delivery engine gave up on the endpoint (410 Gone, or failing too long); false when it was disabled already. */
+  async disableFailing(manager: EntityManager, id: string, reason: string, now: Date): Promise<boolean> {
+    const [rows] = await manager.query(
+      `UPDATE subscriptions SET state = 'disabled', disabled_at = $3, disabled_reason = $2, updated_at = $3
+        WHERE id = $1 AND state <> 'disabled' RETURNING id`,
+      [id, reason, now],
     );
+    return rows.length > 0;
   }
 
   findByIds(manager: EntityManager, ids: string[]): Promise<SubscriptionEntity[]> {

@@ -6,7 +6,9 @@ import { ApiError } from '../common/http/api-error';
 import { isUuid } from '../common/ids';
 import { decodeCursor, encodeCursor, isIsoInstant, Page } from '../common/http/cursor';
 import { AppConfig } from '../config/config.schema';
+import { DeliveryRepository } from '../delivery/delivery.repository';
 import {
+  ChangedSubscriptionDto,
   CreatedSubscriptionDto,
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
@@ -30,33 +32,41 @@ export class SubscriptionsService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly deliveries: DeliveryRepository,
   ) {}
 
-  /** The only answer besides rotateSecret that shows the secret. */
+  /**
+   * The only answer besides rotateSecret that shows the secret. The subscription and its backfill (every record
+   * in force it wants) are one transaction, so it is never left without records it should have.
+   */
   async create(dto: CreateSubscriptionDto, actor: Actor): Promise<CreatedSubscriptionDto> {
     await this.urlGuard.assertSendable(dto.url);
     if (dto.principalId) await this.assertAgencyPrincipal(dto.principalId);
     const now = this.clock.now();
-    const created = await this.subscriptions.insert({
-      agency: dto.agency.trim(),
-      domains: dto.domains,
-      url: dto.url,
-      state: 'active',
-      secret: generateSecret(),
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      principalId: dto.principalId ?? null,
-      maxConcurrency: dto.maxConcurrency ?? 4,
-      ratePerSecond: dto.ratePerSecond ?? 50,
-      disabledAt: null,
-      disabledReason: null,
-      createdAt: now,
-      updatedAt: now,
+    const { defaultMaxConcurrency, defaultRatePerSecond } = this.config.subscriptions;
+    return this.subscriptions.transaction(async (manager) => {
+      const created = await this.subscriptions.insert(manager, {
+        agency: dto.agency.trim(),
+        domains: dto.domains,
+        url: dto.url,
+        state: 'active',
+        secret: generateSecret(),
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        principalId: dto.principalId ?? null,
+        maxConcurrency: dto.maxConcurrency ?? defaultMaxConcurrency,
+        ratePerSecond: dto.ratePerSecond ?? defaultRatePerSecond,
+        disabledAt: null,
+        disabledReason: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const backfilled = await this.deliveries.backfill(manager, created.id, created.domains, now);
+      const view = toSubscriptionDto(created, now);
+      // The view never holds a secret.
+      await this.audit.record(manager, { actor, action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view, details: { backfilled } });
+      return { ...view, backfilled, secret: created.secret };
     });
-    const view = toSubscriptionDto(created, now);
-    // The insert runs outside a transaction, so the trail follows it; the view never holds a secret.
-    await this.audit.record(null, { actor, action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view });
-    return { ...view, secret: created.secret };
   }
 
   async get(id: string): Promise<SubscriptionDto> {
@@ -81,7 +91,7 @@ export class SubscriptionsService {
     };
   }
 
-  async update(id: string, dto: UpdateSubscriptionDto, actor: Actor): Promise<SubscriptionDto> {
+  async update(id: string, dto: UpdateSubscriptionDto, actor: Actor): Promise<ChangedSubscriptionDto> {
     if (!isUuid(id)) throw notFound(id);
     // DNS and the principal lookup happen before the row lock, so a slow resolver never holds it.
     if (dto.url !== undefined) await this.urlGuard.assertSendable(dto.url);
@@ -104,10 +114,24 @@ export class SubscriptionsService {
         patch.disabledReason = dto.state === 'disabled' ? OPERATOR_DISABLED_REASON : null;
       }
       await this.subscriptions.update(manager, id, patch);
+      const next = { ...current, ...patch };
+      // It starts to want records it may not have: those issued under domains it lacked, or skipped by older
+      // versions of the gateway while it was disabled. Paused or disabled, they wait for it to be active.
+      const widened = next.domains.some((d) => !current.domains.includes(d));
+      const enabled = next.state === 'active' && current.state !== 'active';
+      const backfilled = widened || enabled ? await this.deliveries.backfill(manager, id, next.domains, now) : 0;
       const before = toSubscriptionDto(current, now);
-      const after = toSubscriptionDto({ ...current, ...patch }, now);
-      await this.audit.record(manager, { actor, action: 'subscription.update', subjectType: 'subscription', subjectId: id, before, after });
-      return after;
+      const after = toSubscriptionDto(next, now);
+      await this.audit.record(manager, {
+        actor,
+        action: 'subscription.update',
+        subjectType: 'subscription',
+        subjectId: id,
+        before,
+        after,
+        details: backfilled ? { backfilled } : undefined,
+      });
+      return { ...after, backfilled };
     });
   }
 

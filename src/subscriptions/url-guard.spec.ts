@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/config.schema';
-import { checkUrlShape, UrlGuard, UrlNotAllowed } from './url-guard';
+import { checkUrlShape, UrlGuard, UrlNotAllowed, UrlUnresolvable } from './url-guard';
 
 const none = new Set<string>();
 const local = new Set(['localhost', '127.0.0.1', '::1']);
@@ -85,6 +85,16 @@ describe('UrlGuard', () => {
     expect(await reason(guard, 'https://unknown.example/')).toBe('unknown.example could not be resolved (ENOTFOUND)');
     expect(await reason(guard, 'https://slow.example/')).toBe('resolving slow.example took longer than 50 ms');
     expect(await reason(guard, 'https://empty.example/')).toBe('empty.example resolves to no address');
+  });
+
+  it('tells an unresolvable host (a push retries it) from a refused address (final)', async () => {
+    const kind = (url: string) => guard.assertSendable(url).then(() => 'sendable', (e) => (e instanceof UrlUnresolvable ? 'unresolvable' : 'refused'));
+    expect(await kind('https://unknown.example/')).toBe('unresolvable');
+    expect(await kind('https://slow.example/')).toBe('unresolvable');
+    expect(await kind('https://empty.example/')).toBe('unresolvable');
+    expect(await kind('https://mixed.example/')).toBe('refused');
+    expect(await kind('https://10.0.0.1/')).toBe('refused');
+    expect(await kind('http://hooks.agency.example/')).toBe('refused');
   });
 
   it('lets allow-listed hosts use plain http and private addresses without resolving them', async () => {

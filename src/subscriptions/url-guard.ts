@@ -14,6 +14,12 @@ export class UrlNotAllowed extends ApiError {
   }
 }
 
+/**
+ * The host could not be resolved now (no such name, or the resolver timed out). Saving a subscription refuses
+ * it like any bad URL; a push takes it as a network error and tries again later, since DNS comes back.
+ */
+export class UrlUnresolvable extends UrlNotAllowed {}
+
 export interface UrlTarget {
   /** Host without IPv6 brackets or a trailing dot, lower case. */
   host: string;
@@ -84,14 +90,14 @@ export class UrlGuard {
   private async resolveInTime(host: string): Promise<string[]> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UrlNotAllowed(`resolving ${host} took longer than ${this.resolveTimeoutMs} ms`)), this.resolveTimeoutMs);
+      timer = setTimeout(() => reject(new UrlUnresolvable(`resolving ${host} took longer than ${this.resolveTimeoutMs} ms`)), this.resolveTimeoutMs);
     });
     const resolved = this.resolve(host).catch((error: NodeJS.ErrnoException) => {
-      throw new UrlNotAllowed(`${host} could not be resolved (${error.code ?? error.message})`);
+      throw new UrlUnresolvable(`${host} could not be resolved (${error.code ?? error.message})`);
     });
     try {
       const addresses = await Promise.race([resolved, timeout]);
-      if (addresses.length === 0) throw new UrlNotAllowed(`${host} resolves to no address`);
+      if (addresses.length === 0) throw new UrlUnresolvable(`${host} resolves to no address`);
       return addresses;
     } finally {
       clearTimeout(timer);

@@ -45,3 +45,38 @@ export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boole
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A subscription to `path` on the receiver, its secret registered there; answers what the API answered. */
+export async function subscribe(
+  t: TestApp,
+  rx: { url(path: string): string; secret(path: string, ...secrets: string[]): void },
+  path: string,
+  body: { domains?: string[]; maxConcurrency?: number; ratePerSecond?: number } = {},
+): Promise<{ id: string; backfilled: number }> {
+  const admin = await t.key({ role: 'admin' });
+  const res = await t.request('POST', '/v1/subscriptions', { key: admin, body: { agency: path.slice(1), domains: ['land_supply'], url: rx.url(path), ...body } });
+  if (res.status !== 201) throw new Error(`subscription: ${res.status} ${JSON.stringify(res.body)}`);
+  rx.secret(path, res.body.secret);
+  return { id: res.body.id, backfilled: res.body.backfilled };
+}
+
+/** Changes a subscription as an admin would (PATCH); answers the changed subscription. */
+export async function patchSubscription(t: TestApp, id: string, body: Record<string, unknown>): Promise<{ state: string; backfilled: number }> {
+  const res = await t.request('PATCH', `/v1/subscriptions/${id}`, { key: await t.key({ role: 'admin' }), body });
+  if (res.status !== 200) throw new Error(`patch: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Completes the exit of the record's obligation; with a repair minimum of 0 months the record is revoked at once. */
+export async function completeExit(t: TestApp, deptKey: string, recordId: string): Promise<void> {
+  const [{ obligation_id }] = await t.app.get(DataSource).query('SELECT obligation_id FROM records WHERE record_id = $1', [recordId]);
+  const res = await t.request('POST', `/v1/obligations/${obligation_id}/exit-completed`, { key: deptKey, body: { completedOn: '2025-05-31', method: 'dismantled' } });
+  if (res.status !== 200) throw new Error(`exit-completed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** The deliveries of the records to one target, by record and version. */
+export async function versionsTo(t: TestApp, target: string): Promise<Array<{ id: string; record_id: string; version: number; status: string; attempts: number }>> {
+  return t.app
+    .get(DataSource)
+    .query('SELECT id, record_id, version, status, attempts FROM deliveries WHERE target = $1 ORDER BY record_id, version', [target]);
+}

@@ -32,6 +32,8 @@ export interface Receiver {
   url(path: string): string;
   /** Steps are used in order, then the last one repeats. Unplanned paths answer 200. */
   respond(path: string, plan: ReceiverStep[]): void;
+  /** Like respond, but counted per `webhook-id`: the nth push of each delivery gets the nth step. */
+  respondPerDelivery(path: string, plan: ReceiverStep[]): void;
   /** Requests to `path` are verified with these `whsec_` secrets (any one may match). */
   secret(path: string, ...secrets: string[]): void;
   received(path?: string): ReceivedRequest[];
@@ -64,6 +66,7 @@ function parse(raw: string): unknown {
 /** A local webhook endpoint for delivery tests and benchmarks, on 127.0.0.1 and a free port. */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const plans = new Map<string, { steps: ReceiverStep[]; next: number }>();
+  const perDelivery = new Map<string, { steps: ReceiverStep[]; seen: Map<string, number> }>();
   const secrets = new Map<string, Webhook[]>();
   const now = options.now ?? (() => new Date());
   const log: ReceivedRequest[] = [];
@@ -71,7 +74,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const nextStep = (path: string): ReceiverStep => {
+  const nextStep = (path: string, webhookId: string | null): ReceiverStep => {
+    const byDelivery = perDelivery.get(path);
+    if (byDelivery && byDelivery.steps.length) {
+      const n = byDelivery.seen.get(webhookId ?? '') ?? 0;
+      byDelivery.seen.set(webhookId ?? '', n + 1);
+      return byDelivery.steps[Math.min(n, byDelivery.steps.length - 1)];
+    }
     const plan = plans.get(path);
     if (!plan || !plan.steps.length) return { status: 200 };
     const step = plan.steps[Math.min(plan.next, plan.steps.length - 1)];
@@ -98,7 +107,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = (req.url ?? '/').split('?')[0];
-      const step = nextStep(path);
+      const step = nextStep(path, (req.headers['webhook-id'] as string | undefined) ?? null);
       const hooks = secrets.get(path);
       const ts = Number(req.headers['webhook-timestamp']);
       log.push({
@@ -129,6 +138,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     url: (path) => base + (path.startsWith('/') ? path : `/${path}`),
     respond(path, plan) {
       plans.set(path, { steps: [...plan], next: 0 });
+    },
+    respondPerDelivery(path, plan) {
+      perDelivery.set(path, { steps: [...plan], seen: new Map() });
     },
     secret(path, ...whsecSecrets) {
       secrets.set(path, whsecSecrets.map((x) => new Webhook(x)));

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -17,9 +18,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsInstant } from '../../audit/dto/is-instant';
+import { BULK_RETRY_STATUSES, DELIVERY_STATUSES, DeliveryStatus } from '../../delivery/delivery-status';
 import { IsNotBlank } from '../../common/validation/decorators';
 import type { Page } from '../../common/http/cursor';
-import { BULK_RETRY_STATUSES, DELIVERY_STATUSES, DeliveryStatus, statusList } from '../delivery-actions';
+import { statusList } from './status-list';
 
 export class ListDeliveriesQueryDto {
   /** One status or a comma list: pending, in_flight, delivered, failed, dead, cancelled. */
@@ -45,6 +47,11 @@ export class ListDeliveriesQueryDto {
 export class CancelDeliveryDto {
   /** Why it is not to be sent; kept as the delivery's final reason and in the audit trail. */
   @IsString() @Length(1, 500) @IsNotBlank() reason: string;
+  /**
+   * Later versions of the record to the same target (an amendment, a revocation) wait until this one is
+   * delivered, so cancelling it holds them back. `true` lets them go without it (default false).
+   */
+  @IsOptional() @IsBoolean() releaseLaterVersions?: boolean;
 }
 
 export class DeliveryDto {
@@ -66,6 +73,8 @@ export class DeliveryDto {
   lastError: string | null;
   /** Why it stopped: exhausted, refused, or the operator's cancel reason. */
   finalReason: string | null;
+  /** Cancelled, and later versions of the record may go to the target without it. */
+  laterVersionsReleased: boolean;
   deliveredAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -92,11 +101,19 @@ export class SignedRecordDto {
   jws: string;
 }
 
+export class HoldingDeliveryDto {
+  id: string;
+  version: number;
+  status: DeliveryStatus;
+}
+
 export class DeliveryDetailDto extends OmitType(DeliveryDto, ['attempts'] as const) {
   /** Every attempt, first to last. */
   attempts: AttemptDto[];
   /** The signed record version sent; null if it cannot be found. */
   record: SignedRecordDto | null;
+  /** Earlier versions of the record to this target that must be delivered (or released) before this one goes. */
+  heldBehind: HoldingDeliveryDto[];
 }
 
 export class BulkRetryFilterDto {

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
+import { DeliveryRepository } from '../../delivery/delivery.repository';
+import type { DeliveryFilter } from '../../delivery/delivery-filter';
 import { BulkJobsRepository } from '../bulk-jobs.repository';
-import { DeliveryFilter, OpsDeliveriesRepository } from '../ops-deliveries.repository';
+import { OpsDeliveriesRepository } from '../ops-deliveries.repository';
 
 export const BULK_BATCH = 1000;
 
@@ -16,7 +18,8 @@ export class BulkRetryRunner {
   private readonly logger = new Logger(BulkRetryRunner.name);
 
   constructor(
-    private readonly deliveries: OpsDeliveriesRepository,
+    private readonly reads: OpsDeliveriesRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly jobs: BulkJobsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -30,11 +33,11 @@ export class BulkRetryRunner {
     const filter = job.filter as DeliveryFilter;
     try {
       const startedAt = this.clock.now();
-      await this.jobs.start(jobId, job.processed + (await this.deliveries.countForBulk(filter, startedAt)));
+      await this.jobs.start(jobId, job.processed + (await this.reads.countForBulk(filter, startedAt)));
       let after: { createdAt: Date; id: string } | null = null;
       for (;;) {
         const now = this.clock.now();
-        const batch = await this.deliveries.transaction(async (m) => {
+        const batch = await this.reads.transaction(async (m) => {
           const rows = await this.deliveries.retryBatch(m, filter, startedAt, after, BULK_BATCH, now);
           if (!rows.length) return rows;
           await this.jobs.advance(m, jobId, rows.length);

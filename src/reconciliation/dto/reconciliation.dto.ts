@@ -24,21 +24,23 @@ export class ListReconciliationsQueryDto {
 export class ReconciliationCountsDto {
   /** Records both sides agree on (for an agency: delivered records it has answered). */
   matched: number;
-  /** Held here, absent on the platform: the current version is sent again. */
+  /** Held here, absent on the platform (for an agency: in force, meant for it, never received): the current version is sent. */
   missingRemote: number;
-  /** The platform holds an older version or different content: the current version is sent again. */
+  /** The platform (or agency) holds an older version or different content: the current version is sent again. */
   staleRemote: number;
-  /** Revoked here, active on the platform: the revocation is sent again. */
+  /** Revoked here, active on the platform (for an agency: received, revocation not received): the revocation is sent again. */
   revokedLocally: number;
   /** On the platform, unknown here: flagged for operators, nothing is touched. */
   unknownRemote: number;
-  /** Platform deliveries made due by this run. */
+  /** Platform runs: items the listing returned, repeats included (so far while running). */
+  listed?: number;
+  /** Deliveries made due by this run. */
   repaired?: number;
   /** Agency runs: delivered records with no feedback within reconciliation.feedbackDueDays (督办). */
   noFeedback?: number;
   /** Agency runs: delivered records still inside the feedback period. */
   awaitingFeedback?: number;
-  /** Agency runs: deliveries to the agency that gave up (dead). */
+  /** Agency runs: deliveries to the agency that gave up (dead) and that no repair made due again. */
   undelivered?: number;
 }
 

@@ -32,9 +32,9 @@ export class CreateSubscriptionDto {
   @IsString() @MaxLength(MAX_URL_LENGTH) url: string;
   /** The agency's API principal (role agency, not revoked), used for its queries and feedback. */
   @IsOptional() @IsUUID() principalId?: string;
-  /** Pushes in flight at once to this endpoint, 1-100 (default 4). */
+  /** Pushes in flight at once to this endpoint, 1-100 (default `subscriptions.defaultMaxConcurrency`, 32). */
   @IsOptional() @IsInt() @Min(1) @Max(100) maxConcurrency?: number;
-  /** Pushes per second to this endpoint, 1-10000 (default 50). */
+  /** Pushes per second to this endpoint, 1-10000 (default `subscriptions.defaultRatePerSecond`, 100). */
   @IsOptional() @IsInt() @Min(1) @Max(10000) ratePerSecond?: number;
 }
 
@@ -45,7 +45,7 @@ export class UpdateSubscriptionDto {
   @Absent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MEASURES.length) @ArrayUnique() @IsIn(MEASURES, { each: true }) domains?: Measure[];
   /** New push endpoint, checked like on creation. */
   @Absent() @IsString() @MaxLength(MAX_URL_LENGTH) url?: string;
-  /** active receives pushes; paused holds them; disabled stops them (records the time and reason). */
+  /** active receives pushes; paused and disabled hold them until it is active again (disabled records when and why). */
   @Absent() @IsIn(SUBSCRIPTION_STATES) state?: SubscriptionState;
   /** Pushes in flight at once, 1-100. */
   @Absent() @IsInt() @Min(1) @Max(100) maxConcurrency?: number;
@@ -88,7 +88,15 @@ export class SubscriptionDto {
   updatedAt: string;
 }
 
-export class CreatedSubscriptionDto extends SubscriptionDto {
+export class ChangedSubscriptionDto extends SubscriptionDto {
+  /**
+   * Deliveries this change added: a subscription that starts to want records (created, domains widened, active
+   * again) is sent the current version of every record in force it wants and has not been sent.
+   */
+  backfilled: number;
+}
+
+export class CreatedSubscriptionDto extends ChangedSubscriptionDto {
   /** Signing secret `whsec_<base64>` for Standard Webhooks verification; shown only in this answer. */
   secret: string;
 }
