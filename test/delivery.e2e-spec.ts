@@ -137,14 +137,4 @@ describe('delivery engine', () => {
     await eventually(() => deliveriesTo(t, sub.id), (d) => d.length === 3 && d.every((x) => x.status === 'delivered'));
     expect(await health()).toMatchObject({ circuit: 'closed', consecutive_failures: 0 });
   });
-
-  it('does not let an agency that never answers slow the others down', async () => {
-    const stuck = await subscribe([{ hang: true }]);
-    const fast = await subscribe([{ status: 200 }]);
-    await t.app.get(DataSource).query(`UPDATE subscriptions SET state = 'paused' WHERE id NOT IN ($1, $2)`, [stuck.id, fast.id]);
-    await sanction(t, keys, 30);
-    await eventually(() => deliveriesTo(t, fast.id), (d) => d.length === 30 && d.every((x) => x.status === 'delivered'), 5000);
-    const inFlight = (await deliveriesTo(t, stuck.id)).filter((d) => d.status === 'in_flight').length;
-    expect(inFlight).toBeLessThanOrEqual(t.config.subscriptions.defaultMaxConcurrency); // the stuck agency's concurrency cap
-  });
 });
