@@ -23,7 +23,7 @@ import { RecordsModule } from './records/records.module';
 import { RestrictionsModule } from './restrictions/restrictions.module';
 import { SweepModule } from './sweep/sweep.module';
 import { SigningModule } from './signing/signing.module';
-import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { SubscriptionsModule, SubscriptionsStartupModule } from './subscriptions/subscriptions.module';
 import { AuditModule } from './audit/audit.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
@@ -59,6 +59,7 @@ export class AppModule {
         EnterprisesModule,
         ObligationsModule,
         SubscriptionsModule,
+        SubscriptionsStartupModule,
         SigningModule,
         ScheduleModule.forRoot(),
         DeliveryModule,

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PrincipalsService } from '../src/principals/principals.service';
+import { SUBSCRIPTION_SECRET_PURPOSE } from '../src/secrets/purposes';
+import { SecretBox } from '../src/secrets/secret-box';
 import { SubscriptionsRepository } from '../src/subscriptions/subscriptions.repository';
 import { startTestApp, TestApp } from './support/app';
 
@@ -45,9 +47,11 @@ describe('subscriptions', () => {
       expect(JSON.stringify(body)).not.toContain('"secret"');
     }
 
-    // The delivery engine signs with the stored secret, so it must be the one the agency was given.
+    // Stored sealed, never in clear; the delivery engine opens it to the one the agency was given.
     const [stored] = await t.app.get(SubscriptionsRepository).findByIds(t.app.get(DataSource).manager, [res.body.id]);
-    expect(stored.secret).toBe(secret);
+    expect(stored.secret).toMatch(/^enc:v1:[^:]+:/);
+    expect(stored.secret).not.toContain(secret.slice('whsec_'.length, 20));
+    expect(t.app.get(SecretBox).open(stored.secret, SUBSCRIPTION_SECRET_PURPOSE)).toBe(secret);
   });
 
   it('patches state and domains; disabling records when and why, re-enabling clears it', async () => {
@@ -78,7 +82,8 @@ describe('subscriptions', () => {
     const expires = new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString();
     expect(rotated.body.previousSecretExpiresAt).toBe(expires);
     const [stored] = await t.app.get(SubscriptionsRepository).findByIds(t.app.get(DataSource).manager, [created.id]);
-    expect(stored).toMatchObject({ secret: rotated.body.secret, previousSecret: created.secret });
+    const box = t.app.get(SecretBox);
+    expect([box.open(stored.secret, SUBSCRIPTION_SECRET_PURPOSE), box.open(stored.previousSecret!, SUBSCRIPTION_SECRET_PURPOSE)]).toEqual([rotated.body.secret, created.secret]);
     const after = await t.request('GET', `/v1/subscriptions/${created.id}`, { key: admin });
     expect(after.body.previousSecretExpiresAt).toBe(expires);
     expect(JSON.stringify(after.body)).not.toContain('whsec_');

@@ -6,6 +6,7 @@ import { DatabaseModule } from '../database/database.module';
 import { TransparencyRepository } from '../ledger/transparency.repository';
 import { PrincipalsModule } from '../principals/principals.module';
 import { SigningModule } from '../signing/signing.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
 /** What the command line needs: config, database and the features its commands drive; no HTTP, no workers. */
 @Module({})
@@ -13,7 +14,7 @@ export class CliModule {
   static forRoot(config: AppConfig) {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(config), DatabaseModule, PrincipalsModule, SigningModule],
+      imports: [ConfigModule.forRoot(config), CoreModule.forRoot(config), DatabaseModule, PrincipalsModule, SigningModule, SubscriptionsModule],
       // The ledger's repository alone: the CLI registers witnesses but runs no checkpointer.
       providers: [TransparencyRepository],
     };

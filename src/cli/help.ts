@@ -43,6 +43,15 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       jwk: { value: 'file', required: true, says: 'its public JWK (a private one is refused)' },
     },
   },
+  'secrets:seal': {
+    offline: true,
+    summary:
+      'Reads the platform secret (whsec_...) on standard input and prints it sealed with SECRETS_KEK (enc:v1:...), for CREDIT_PLATFORM_SECRET or a config file.',
+  },
+  'secrets:reseal': {
+    summary:
+      'Seals every stored subscription secret that is in clear or under an older key with the active SECRETS_KEK; prints {"examined","resealed"}.',
+  },
   'record:verify': {
     args: '<file>',
     offline: true,

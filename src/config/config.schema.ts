@@ -48,6 +48,13 @@ export class MetricsConfig {
   @IsString() token: string;
 }
 
+export class SecretsConfig {
+  /** Key-encryption key `<kid>:<base64 of 32 bytes>` sealing stored secrets (AES-256-GCM); empty: one generated in signing.keyDir. */
+  @IsString() kek: string;
+  /** Earlier keys, still accepted for opening while `secrets:reseal` moves everything to the new one. */
+  @IsArray() @IsString({ each: true }) previousKeks: string[];
+}
+
 export class StatsConfig {
   /** How often one scheduler instance rolls new attempts up into per-minute and per-hour figures. */
   @IsInt() @Min(1000) @Max(3600000) rollupMs: number;
@@ -114,8 +121,9 @@ export class CreditPlatformConfig {
   /** Base URL of the platform's API; the connector calls {url}/v1/records:batch and {url}/v1/records. */
   @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' }) url: string;
   @IsString() @IsNotEmpty() clientId: string;
-  /** A Standard Webhooks secret (whsec_...); empty leaves platform deliveries pending. */
-  @Matches(/^(whsec_[A-Za-z0-9+/=]{16,})?$/, { message: 'must be empty or a whsec_ secret' }) secret: string;
+  /** A Standard Webhooks secret (whsec_...), or one sealed with `secrets:seal` (enc:v1:...); empty leaves platform deliveries pending. */
+  @Matches(/^(whsec_[A-Za-z0-9+/=]{16,}|enc:v1:[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+)?$/, { message: 'must be empty, a whsec_ secret or a sealed one (enc:v1:...)' })
+  secret: string;
   @IsInt() @Min(1) @Max(5000) batchSize: number;
   /** Batches in flight at once. */
   @IsInt() @Min(1) maxConcurrency: number;
@@ -280,6 +288,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => StartupConfig) startup: StartupConfig;
   @ValidateNested() @Type(() => MetricsConfig) metrics: MetricsConfig;
   @ValidateNested() @Type(() => StatsConfig) stats: StatsConfig;
+  @ValidateNested() @Type(() => SecretsConfig) secrets: SecretsConfig;
   @ValidateNested() @Type(() => DatabaseConfig) database: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis: RedisConfig;
   @ValidateNested() @Type(() => AuthConfig) auth: AuthConfig;

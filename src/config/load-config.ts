@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as yaml from 'js-yaml';
+import { keyRing, KeyRing } from '../secrets/keks';
+import { PLATFORM_SECRET_PURPOSE } from '../secrets/purposes';
+import { isSealed, open } from '../secrets/sealed';
 import { AppConfig } from './config.schema';
 
 type Env = Record<string, string | undefined>;
@@ -43,6 +46,8 @@ const ENV_KEYS: Record<string, string> = {
   GATEWAY_ROLES: 'runtime.roles',
   GATEWAY_CLOCK_START: 'clock.start',
   METRICS_TOKEN: 'metrics.token',
+  SECRETS_KEK: 'secrets.kek',
+  SECRETS_PREVIOUS_KEKS: 'secrets.previousKeks',
 };
 
 export interface LoadConfigOptions {
@@ -102,10 +107,30 @@ function crossChecks(config: AppConfig): string[] {
   }
   const { refreshMs, maxStaleMs } = config.restrictions.mirror;
   if (refreshMs >= maxStaleMs) problems.push('restrictions.mirror.refreshMs: must be less than restrictions.mirror.maxStaleMs');
+  problems.push(...openPlatformSecret(config));
   // A push still running when its minute is rolled up would never be counted.
   if (config.stats.settleMs <= config.delivery.timeoutMs) problems.push('stats.settleMs: must exceed delivery.timeoutMs');
   if (config.stats.hourRetentionDays < config.stats.minuteRetentionDays) problems.push('stats.hourRetentionDays: must not be less than stats.minuteRetentionDays');
   return problems;
+}
+
+/** Checks the key-encryption keys, and opens a sealed platform secret so that the rest sees it in clear. */
+function openPlatformSecret(config: AppConfig): string[] {
+  let ring: KeyRing | null;
+  try {
+    ring = keyRing(config, { create: false });
+  } catch (e) {
+    return [`secrets: ${(e as Error).message}`];
+  }
+  const sealed = config.creditPlatform.secret;
+  if (!isSealed(sealed)) return [];
+  if (!ring) return ['creditPlatform.secret: sealed, but no key-encryption key is configured (SECRETS_KEK)'];
+  try {
+    config.creditPlatform.secret = open(sealed, ring.opening, PLATFORM_SECRET_PURPOSE);
+  } catch (e) {
+    return [`creditPlatform.secret: ${(e as Error).message}`];
+  }
+  return /^whsec_[A-Za-z0-9+/=]{16,}$/.test(config.creditPlatform.secret) ? [] : ['creditPlatform.secret: the sealed value is not a whsec_ secret'];
 }
 
 function describe(error: ValidationError, prefix: string): string[] {
@@ -143,7 +168,7 @@ function clockMode(raw: string | undefined): 'system' | 'simulated' {
 }
 
 function coerce(key: string, raw: string): unknown {
-  if (key === 'outbound.allow' || key === 'runtime.roles') return raw.split(',').map((h) => h.trim()).filter(Boolean);
+  if (key === 'outbound.allow' || key === 'runtime.roles' || key === 'secrets.previousKeks') return raw.split(',').map((h) => h.trim()).filter(Boolean);
   if (key === 'http.port') return /^\d+$/.test(raw) ? Number(raw) : raw;
   if (key === 'scheduler.enabled') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;

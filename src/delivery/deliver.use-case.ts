@@ -4,6 +4,8 @@ import { AppConfig } from '../config/config.schema';
 import { Inclusion, ProofsService } from '../ledger/proofs.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { recordOf } from '../records/records.repository';
+import { SUBSCRIPTION_SECRET_PURPOSE } from '../secrets/purposes';
+import { SecretBox } from '../secrets/secret-box';
 import { signingSecrets } from '../subscriptions/subscription.mapper';
 import { UrlGuard, UrlNotAllowed, UrlUnresolvable } from '../subscriptions/url-guard';
 import { AttemptRecorder } from './attempt-recorder';
@@ -37,6 +39,7 @@ export class DeliverUseCase {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly proofs: ProofsService,
+    private readonly secrets: SecretBox,
   ) {}
 
   /**
@@ -99,7 +102,11 @@ export class DeliverUseCase {
       timestamp: Math.floor(startedAt.getTime() / 1000),
       body,
       secrets: signingSecrets(
-        { secret: work.secret!, previousSecret: work.previousSecret, previousSecretExpiresAt: work.previousSecretExpiresAt },
+        {
+          secret: this.secrets.open(work.secret!, SUBSCRIPTION_SECRET_PURPOSE),
+          previousSecret: work.previousSecret && this.secrets.open(work.previousSecret, SUBSCRIPTION_SECRET_PURPOSE),
+          previousSecretExpiresAt: work.previousSecretExpiresAt,
+        },
         startedAt,
       ),
     });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
 import { QueueModule } from '../queue/queue.module';
+import { SecretsModule } from '../secrets/secrets.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliverUseCase } from './deliver.use-case';
@@ -12,7 +13,7 @@ import { DeliveryRelay } from './relay.service';
 
 /** Sends what the outbox holds: the relay, the queue worker, the push pool and the push itself. */
 @Module({
-  imports: [QueueModule, DeliveryModule, SubscriptionsModule, HttpSenderModule, LedgerModule],
+  imports: [QueueModule, DeliveryModule, SubscriptionsModule, HttpSenderModule, LedgerModule, SecretsModule],
   providers: [AttemptRecorder, DeliverUseCase, PushPool, DeliveryRelay, DeliveryProcessor],
   exports: [DeliveryRelay, AttemptRecorder],
 })

@@ -56,6 +56,21 @@ export class SubscriptionsRepository {
     return manager.findBy(SubscriptionEntity, { id: In(ids) });
   }
 
+  /** Every subscription's stored secrets, as stored (sealed, or in clear from before sealing). */
+  storedSecrets(): Promise<Array<{ id: string; secret: string; previousSecret: string | null }>> {
+    return this.dataSource.query(`SELECT id, secret, previous_secret AS "previousSecret" FROM subscriptions ORDER BY id`);
+  }
+
+  /** Rewrites a subscription's stored secrets if they are still what was read; false when they changed meanwhile. */
+  async replaceSecrets(read: { id: string; secret: string; previousSecret: string | null }, next: { secret: string; previousSecret: string | null }): Promise<boolean> {
+    const [, count] = await this.dataSource.query(
+      `UPDATE subscriptions SET secret = $4, previous_secret = $5
+        WHERE id = $1 AND secret = $2 AND previous_secret IS NOT DISTINCT FROM $3`,
+      [read.id, read.secret, read.previousSecret, next.secret, next.previousSecret],
+    );
+    return count === 1;
+  }
+
   findPrincipal(id: string): Promise<PrincipalEntity | null> {
     return this.dataSource.manager.findOneBy(PrincipalEntity, { id });
   }

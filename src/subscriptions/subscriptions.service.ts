@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Actor } from '../audit/request-actor';
 import { AuditService } from '../audit/audit.service';
+import { SUBSCRIPTION_SECRET_PURPOSE } from '../secrets/purposes';
+import { SecretBox } from '../secrets/secret-box';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/http/api-error';
 import { isUuid } from '../common/ids';
@@ -32,6 +34,7 @@ export class SubscriptionsService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly secrets: SecretBox,
     private readonly deliveries: DeliveryRepository,
   ) {}
 
@@ -44,13 +47,15 @@ export class SubscriptionsService {
     if (dto.principalId) await this.assertAgencyPrincipal(dto.principalId);
     const now = this.clock.now();
     const { defaultMaxConcurrency, defaultRatePerSecond } = this.config.subscriptions;
+    const secret = generateSecret();
     return this.subscriptions.transaction(async (manager) => {
       const created = await this.subscriptions.insert(manager, {
         agency: dto.agency.trim(),
         domains: dto.domains,
         url: dto.url,
         state: 'active',
-        secret: generateSecret(),
+        // Stored sealed (SECRETS_KEK); shown in clear in this answer only.
+        secret: this.secrets.seal(secret, SUBSCRIPTION_SECRET_PURPOSE),
         previousSecret: null,
         previousSecretExpiresAt: null,
         principalId: dto.principalId ?? null,
@@ -65,7 +70,7 @@ export class SubscriptionsService {
       const view = toSubscriptionDto(created, now);
       // The view never holds a secret.
       await this.audit.record(manager, { actor, action: 'subscription.create', subjectType: 'subscription', subjectId: created.id, after: view, details: { backfilled } });
-      return { ...view, backfilled, secret: created.secret };
+      return { ...view, backfilled, secret };
     });
   }
 
@@ -146,7 +151,7 @@ export class SubscriptionsService {
       const expiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;
       const secret = generateSecret();
       await this.subscriptions.update(manager, id, {
-        secret,
+        secret: this.secrets.seal(secret, SUBSCRIPTION_SECRET_PURPOSE),
         previousSecret: expiresAt ? current.secret : null,
         previousSecretExpiresAt: expiresAt,
         updatedAt: now,
@@ -161,6 +166,27 @@ export class SubscriptionsService {
       });
       return { id, secret, previousSecretExpiresAt: expiresAt ? expiresAt.toISOString() : null };
     });
+  }
+
+  /**
+   * Seals every stored secret that is in clear (from before sealing) or sealed with another key than the active
+   * one (after a SECRETS_KEK rotation); each row is rewritten only if it still holds what was read. Run at start-up
+   * by scheduler instances and by `secrets:reseal`.
+   */
+  async resealSecrets(): Promise<{ examined: number; resealed: number }> {
+    const rows = await this.subscriptions.storedSecrets();
+    let resealed = 0;
+    for (const row of rows) {
+      const secret = this.secrets.needsResealing(row.secret) ? this.reseal(row.secret) : row.secret;
+      const previous = row.previousSecret && this.secrets.needsResealing(row.previousSecret) ? this.reseal(row.previousSecret) : row.previousSecret;
+      if (secret === row.secret && previous === row.previousSecret) continue;
+      if (await this.subscriptions.replaceSecrets(row, { secret, previousSecret: previous })) resealed++;
+    }
+    return { examined: rows.length, resealed };
+  }
+
+  private reseal(stored: string): string {
+    return this.secrets.seal(this.secrets.open(stored, SUBSCRIPTION_SECRET_PURPOSE), SUBSCRIPTION_SECRET_PURPOSE);
   }
 
   private async assertAgencyPrincipal(principalId: string): Promise<void> {
